@@ -1,0 +1,12 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { configureOrt } from './ort';
+import './styles.css';
+
+const { threads } = configureOrt();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App threads={threads} />
+  </StrictMode>,
+);
