@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { buildEmbedding, cosine, normalizeL1, probeWordAttributions } from './aggregate';
+
+describe('normalization (METHOD.md section 6)', () => {
+  it('L1 per probe, signed', () => {
+    expect(Array.from(normalizeL1([1, -3], 'p1', 'm'))).toEqual([0.25, -0.75]);
+  });
+
+  it('concatenates in order and scales to unit L2', () => {
+    // probe a: [1, -3] -> [0.25, -0.75]; probe b: [2] -> [1]; ||[0.25, -0.75, 1]|| = sqrt(1.625)
+    const v = buildEmbedding(
+      [
+        { probeId: 'a', words: [1, -3] },
+        { probeId: 'b', words: [2] },
+      ],
+      'm',
+    );
+    const n = Math.sqrt(1.625);
+    expect(v).toBeInstanceOf(Float32Array);
+    expect(Array.from(v)).toEqual([0.25 / n, -0.75 / n, 1 / n].map(Math.fround));
+  });
+
+  it('an all-zero or non-finite probe is an error naming probe and model', () => {
+    const zero = () => buildEmbedding([{ probeId: 'p1', words: [1] }, { probeId: 'p7', words: [0, 0] }], 'org/tiny');
+    expect(zero).toThrow('model org/tiny, probe p7: all word attributions are zero');
+    expect(() => normalizeL1([1, Number.NaN], 'p3', 'org/tiny')).toThrow('model org/tiny, probe p3: non-finite word attribution at word 1');
+  });
+
+  it('cosine by hand', () => {
+    expect(cosine([1, 0], [1, 1])).toBeCloseTo(Math.SQRT1_2, 15);
+    expect(cosine([1, 2, 3], [-1, -2, -3])).toBeCloseTo(-1, 15);
+    expect(() => cosine([1], [1, 2])).toThrow('dimensions differ');
+  });
+});
+
+describe('probe word attributions (METHOD.md section 5 through src/text/words)', () => {
+  it('drops special and target tokens, shares straddling tokens by overlap, sends whitespace tokens forward', () => {
+    // context "Hi, big cat" words: Hi[0,2) ,[2,3) big[4,7) cat[8,11); target " sat" [11,15)
+    const context = 'Hi, big cat';
+    const spans: ([number, number] | null)[] = [null, [0, 3], [3, 4], [4, 6], [6, 11], [11, 15]];
+    const attr = [100, 3, 5, 2, 8, 1000];
+    // [0,3) overlaps Hi by 2 and , by 1 -> Hi 2, "," 1; [3,4) is whitespace -> next word starting at >= 4: big;
+    // [4,6) -> big; [6,11) overlaps big by 1, cat by 3 (space at 7 is no word) -> big 2, cat 6.
+    expect(Array.from(probeWordAttributions(context, spans, attr, 'px'))).toEqual([2, 1, 5 + 2 + 2, 6]);
+  });
+});
