@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { decodeViewState, defaultViewState, encodeViewState, isHistoryStep, type ViewState } from './view-state';
+
+const full: ViewState = {
+  v: 1,
+  selected: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+  compare: 'Qwen/Qwen2.5-0.5B',
+  zoom: { k: 3.25, cx: -1.5, cy: 0.125 },
+  colourBy: 'bench:mmlu_pro',
+  sizeBy: 'params',
+  filters: { family: ['SmolLM2', 'Qwen2.5'], organisation: ['Qwen'], licence: ['apache-2.0'], params: [0.1, 7], embedded: 'embedded' },
+  projection: { method: 'umap', nNeighbors: 8, minDist: 0.25, seed: 7 },
+  lineage: true,
+  tab: 'compare',
+};
+
+describe('view state in the URL', () => {
+  it('round-trips every field exactly', () => {
+    const params = encodeViewState(full);
+    const back = decodeViewState(new URLSearchParams(params.toString()));
+    expect(back.problems).toEqual([]);
+    expect(back.state).toEqual(full);
+  });
+
+  it('writes only the version for the default view and keeps foreign parameters', () => {
+    const params = encodeViewState(defaultViewState(), new URLSearchParams('threads=2&sel=old'));
+    expect(params.toString()).toBe('threads=2&v=1');
+    expect(decodeViewState(params)).toEqual({ state: defaultViewState(), problems: [] });
+  });
+
+  it('a URL without view parameters is the default view, silently', () => {
+    expect(decodeViewState(new URLSearchParams('threads=2'))).toEqual({ state: defaultViewState(), problems: [] });
+  });
+
+  it('falls back field by field on a tampered link and says why', () => {
+    const p = new URLSearchParams(encodeViewState(full).toString());
+    p.set('z', '0,NaN,1');
+    p.set('c', '<script>');
+    p.set('p', 'umap,1,5,x');
+    p.set('fp', '9,1');
+    const { state, problems } = decodeViewState(p);
+    expect(state.zoom).toBeNull();
+    expect(state.colourBy).toBe('family');
+    expect(state.projection).toEqual(defaultViewState().projection);
+    expect(state.filters.params).toBeNull();
+    // the valid fields survive
+    expect(state.selected).toBe(full.selected);
+    expect(state.sizeBy).toBe('params');
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/zoom/);
+    expect(problems.join('\n')).toMatch(/colour-by/);
+  });
+
+  it('rejects an unknown version as a whole', () => {
+    const p = new URLSearchParams('v=99&sel=a/b');
+    const { state, problems } = decodeViewState(p);
+    expect(state).toEqual(defaultViewState());
+    expect(problems[0]).toMatch(/version "99"/);
+  });
+
+  it('rejects ids with spaces or markup', () => {
+    const { state, problems } = decodeViewState(new URLSearchParams('v=1&sel=a%20b&cmp=x"y'));
+    expect(state.selected).toBeNull();
+    expect(state.compare).toBeNull();
+    expect(problems).toHaveLength(2);
+  });
+
+  it('selection and comparison changes are history steps; zoom and colour are not', () => {
+    const a = defaultViewState();
+    expect(isHistoryStep(a, { ...a, selected: 'x/y' })).toBe(true);
+    expect(isHistoryStep(a, { ...a, compare: 'x/y' })).toBe(true);
+    expect(isHistoryStep(a, { ...a, zoom: { k: 2, cx: 0, cy: 0 } })).toBe(false);
+    expect(isHistoryStep(a, { ...a, colourBy: 'params' })).toBe(false);
+  });
+});
