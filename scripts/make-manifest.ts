@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildManifest, manifestJson } from '../src/atlas/manifest.ts';
+import { buildManifest, manifestJson } from '../src/atlas/manifest';
 
 const csvPath = process.argv[2] ?? '../shared/data/open-llm-leaderboard-v2.csv';
 const outPath = process.argv[3] ?? 'data/manifest.json';

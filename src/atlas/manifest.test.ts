@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseLeaderboard } from './leaderboard.ts';
-import { buildManifest, type Manifest, manifestJson, parentEdge, SUPPORTED_ARCHITECTURES } from './manifest.ts';
+import { parseLeaderboard } from './leaderboard';
+import { buildManifest, type Manifest, manifestJson, parentEdge, SUPPORTED_ARCHITECTURES } from './manifest';
 
 const csvPath = fileURLToPath(new URL('../../../shared/data/open-llm-leaderboard-v2.csv', import.meta.url));
 const manifestPath = fileURLToPath(new URL('../../data/manifest.json', import.meta.url));

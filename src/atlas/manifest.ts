@@ -1,8 +1,8 @@
 // The atlas manifest: which real models the atlas holds, with their lineage and scores, selected
 // deterministically from the Open LLM Leaderboard v2 table. The rule is spelled out in docs/atlas.md;
 // every constant it uses is exported here and recorded in the manifest itself.
-import { familyOf, isKnownFamily } from './family.ts';
-import { type BenchmarkScores, type LeaderboardRow, listedParent, parseLeaderboard } from './leaderboard.ts';
+import { familyOf, isKnownFamily } from './family';
+import { type BenchmarkScores, type LeaderboardRow, listedParent, parseLeaderboard } from './leaderboard';
 
 export type RelationType = 'fine-tune' | 'merge' | 'adapter' | 'quantization' | 'same-family';
 export const RELATION_TYPES: RelationType[] = ['fine-tune', 'merge', 'adapter', 'quantization', 'same-family'];
