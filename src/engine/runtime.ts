@@ -1,0 +1,118 @@
+// One runtime interface over onnxruntime-node and onnxruntime-web (both follow
+// onnxruntime-common). ORT falls back between execution providers silently, so we try the
+// preferred providers one at a time and report the one that actually created the session.
+import type { SerializedModel } from './onnx-writer.ts';
+import type { DType } from './tensor.ts';
+
+export type HostData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
+
+export interface HostTensor {
+  dtype: DType;
+  dims: number[];
+  data: HostData;
+}
+
+/** The part of an onnxruntime module (node or web) this engine uses. */
+export interface OrtModule {
+  InferenceSession: { create(model: Uint8Array, options?: any): Promise<OrtSession> };
+  Tensor: new (type: any, data: any, dims: readonly number[]) => any;
+  env: any;
+}
+interface OrtSession {
+  run(feeds: Record<string, any>): Promise<Record<string, { type: string; dims: readonly number[]; data: unknown }>>;
+  release(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** In order of preference, e.g. ['webgpu', 'wasm'] or ['cpu']. */
+  providers: string[];
+  /** 'basic' keeps float64 graphs away from float32-only fusions (x*sigmoid(x) -> QuickGelu). */
+  optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Intra-op threads (Node); the web binding reads env.wasm.numThreads instead. */
+  threads?: number;
+  /** Extra session options passed through (e.g. extra: {'session.disable_prepacking': '1'}). */
+  extra?: Record<string, unknown>;
+}
+
+export interface EngineSession {
+  /** The execution provider that created the session. */
+  provider: string;
+  /** Threads in use, as far as the binding can tell (null: ORT default, one per core). */
+  threads: number | null;
+  createMs: number;
+  run(feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>>;
+  release(): Promise<void>;
+}
+
+export interface Runtime {
+  name: string;
+  createSession(model: SerializedModel, opts?: Partial<SessionOptions>): Promise<EngineSession>;
+}
+
+const now = () => globalThis.performance.now();
+
+export function makeRuntime(
+  ort: OrtModule,
+  name: string,
+  defaults: SessionOptions,
+  threadsOf: (opts: SessionOptions) => number | null,
+): Runtime {
+  return {
+    name,
+    async createSession(model, partial = {}) {
+      const opts = { ...defaults, ...partial };
+      const errors: string[] = [];
+      for (const provider of opts.providers) {
+        const t0 = now();
+        try {
+          const session = await ort.InferenceSession.create(model.bytes, {
+            executionProviders: [provider],
+            graphOptimizationLevel: opts.optimization ?? 'all',
+            externalData: model.externalData,
+            ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+            ...(opts.extra ? { extra: opts.extra } : {}),
+          });
+          return wrap(ort, session, provider, threadsOf(opts), now() - t0);
+        } catch (e) {
+          errors.push(`${provider}: ${(e as Error).message}`);
+        }
+      }
+      throw new Error(`no execution provider could load the model: ${errors.join('; ')}`);
+    },
+  };
+}
+
+const ORT_TYPES: Record<string, DType> = {
+  float32: 'float32',
+  float64: 'float64',
+  int64: 'int64',
+  int32: 'int32',
+  bool: 'bool',
+};
+
+function wrap(
+  ort: OrtModule,
+  s: OrtSession,
+  provider: string,
+  threads: number | null,
+  createMs: number,
+): EngineSession {
+  return {
+    provider,
+    threads,
+    createMs,
+    async run(feeds) {
+      const inputs: Record<string, any> = {};
+      for (const [k, v] of Object.entries(feeds)) inputs[k] = new ort.Tensor(v.dtype, v.data, v.dims);
+      const out = await s.run(inputs);
+      const res: Record<string, HostTensor> = {};
+      for (const [k, v] of Object.entries(out)) {
+        const dtype = ORT_TYPES[v.type];
+        if (!dtype) throw new Error(`output ${k}: unsupported type ${v.type}`);
+        res[k] = { dtype, dims: [...v.dims], data: v.data as HostData };
+      }
+      return res;
+    },
+    release: () => s.release(),
+  };
+}
