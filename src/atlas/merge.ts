@@ -114,7 +114,9 @@ export function mergeAtlas(input: MergeInput): { atlasJson: AtlasJson; embedding
   });
 
   const block = new Float32Array(embedded.length * probeDim);
-  vectors.forEach((v, r) => block.set(v, r * probeDim));
+  vectors.forEach((v, r) => {
+    block.set(v, r * probeDim);
+  });
   const first = input.embeddings[0];
   return {
     atlasJson: {
