@@ -1,0 +1,116 @@
+"""Golden values for the tiny fixtures: test/fixtures/tiny/<variant>/golden.json.
+
+Loads each tiny model from its float16 model.safetensors into a float32 transformers model (eager
+attention), tokenizes a few probes with the fixture's tokenizer.json (the `tokenizers` library, default
+special tokens), and stores ids, spans, target mask, a logits summary, f, E, df/dE and gxi
+(see oracle.py for the exact definitions).
+
+Run: /tmp/refvenv/bin/python reference/golden.py [--dir test/fixtures/tiny] [--only llama,gpt2]
+"""
+
+import argparse
+import json
+import os
+
+import numpy as np
+import tokenizers
+import torch
+import transformers
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from oracle import attribute, encode, f32, logits_summary
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# Short probes covering: a plain fact, an apostrophe + decimal + percent, code with a newline and
+# indentation, non-ASCII letters and a digit group with a comma, a multi-token target.
+PROBES = [
+    {"id": "fact", "context": "The capital of France is", "target": " Paris"},
+    {"id": "apostrophe", "context": "She doesn't like 3.5% interest rates, but", "target": " he does."},
+    {"id": "code", "context": "def add(a, b):\n    return", "target": " a + b"},
+    {"id": "unicode", "context": "Café prices rose by 1,000 euros in", "target": " one year"},
+]
+N_SAMPLE = 64
+
+
+def load_model(d, dtype):
+    m = AutoModelForCausalLM.from_pretrained(d, dtype=dtype, attn_implementation="eager")
+    return m.eval()
+
+
+def check_tokenizer(tok_dir, tok, text):
+    """transformers' AutoTokenizer must agree with the raw tokenizer.json (which the JS side implements)."""
+    hf = AutoTokenizer.from_pretrained(tok_dir)
+    a = hf(text)["input_ids"]
+    b = tok.encode(text).ids
+    if a != b:
+        print(f"  WARNING: AutoTokenizer {a} != tokenizers {b} for {text!r}")
+
+
+def golden_for(variant_dir):
+    meta = json.load(open(os.path.join(variant_dir, "meta.json")))
+    tok_dir = os.path.join(os.path.dirname(variant_dir), "tokenizers", meta["tokenizer"])
+    tok = tokenizers.Tokenizer.from_file(os.path.join(tok_dir, "tokenizer.json"))
+    model = load_model(variant_dir, torch.float32)
+    model64 = load_model(variant_dir, torch.float64)
+    vocab = model.config.vocab_size
+    sample_ids = sorted(np.random.default_rng(0).choice(vocab, N_SAMPLE, replace=False).tolist())
+    cases = []
+    for p in PROBES:
+        text, ids, spans, special, target_mask = encode(tok, p["context"], p["target"])
+        check_tokenizer(tok_dir, tok, text)
+        r = attribute(model, ids, target_mask, model64=model64)
+        cases.append({
+            "id": p["id"], "context": p["context"], "target": p["target"],
+            "ids": ids, "spans": spans, "special": special, "targetMask": target_mask,
+            "f": f32(r["f"]), "targetLogProbs": f32(r["targetLogProbs"]),
+            "logits": logits_summary(r["logits"], ids, sample_ids),
+            "embeddings": f32(r["emb"].numpy()),
+            "grad": f32(r["grad"].numpy()),
+            "gxi": f32(r["gxi"].numpy()),
+            "check": r["check"],
+        })
+        c = r["check"]
+        lg = r["logits"]
+        print(f"  {p['id']:10s} T={len(ids):2d} f={r['f']:9.4f} |grad|={float(r['grad'].norm()):.3g} "
+              f"logit std={float(lg.std(dim=-1).mean()):.2f} fdRelErr={c['fdRelErr']:.1e} "
+              f"g32/g64={c['grad32VsGrad64RelErr']:.1e}")
+    return {
+        "format": "able-golden/1",
+        "variant": meta["variant"],
+        "architecture": meta["architecture"],
+        "tokenizer": meta["tokenizer"],
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
+                     "tokenizers": tokenizers.__version__},
+        "dtype": "float32 compute, weights float16 from model.safetensors upcast exactly",
+        "gradWrt": "E = model.get_input_embeddings()(ids), the rows fed to the first layer; Gemma: includes "
+                   "the sqrt(hidden_size) scale (applied inside the embedding module, in float32); GPT-2: "
+                   "excludes the position embeddings wpe",
+        "spans": "tokenizers offsets, [start, end) in code points (== UTF-16 units: probes are BMP-only); "
+                 "null for special tokens",
+        "logitsSampleIds": sample_ids,
+        "cases": cases,
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", default=os.path.join(ROOT, "test/fixtures/tiny"))
+    ap.add_argument("--only", default="")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    only = [s for s in args.only.split(",") if s]
+    for name in sorted(os.listdir(args.dir)):
+        d = os.path.join(args.dir, name)
+        if not os.path.exists(os.path.join(d, "meta.json")) or (only and name not in only):
+            continue
+        print(name)
+        g = golden_for(d)
+        with open(os.path.join(d, "golden.json"), "w") as fh:
+            json.dump(g, fh, separators=(",", ":"))
+            fh.write("\n")
+        print(f"  -> golden.json {os.path.getsize(os.path.join(d, 'golden.json')) / 1e3:.0f} kB")
+
+
+if __name__ == "__main__":
+    main()

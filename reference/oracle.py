@@ -1,0 +1,105 @@
+"""The reference computation shared by golden.py (tiny fixtures) and real_gguf.py (real GGUF weights).
+
+For one model and one probe (context c, target t), as METHOD.md sections 3 and 4 define them:
+  f = sum over target tokens i (span end > len(c), i > 0) of log_softmax(logits[i-1])[ids[i]]
+  grad = df/dE, where E = model.get_input_embeddings()(ids): the rows the first layer is fed
+         (for Gemma 1/2/3, transformers 5 multiplies by sqrt(hidden) inside that module, so E includes
+         the scale; for GPT-2 the learned position embeddings wpe are added later and are not in E)
+  gxi_i = <grad_i, e_i>
+all in float32 with autograd. A float64 copy of the model checks the float32 gradient and a central
+finite difference checks the float64 gradient, so each golden value carries its own error bars
+(transformers keeps RMSNorm and rope tables in float32 inside a float64 model, so these checks bottom
+out near 1e-6 for the gradient and 1e-4 for the finite difference, not at float64 precision).
+"""
+
+import numpy as np
+import torch
+
+
+def f32(x):
+    """Nested lists of numbers with the shortest decimal that round-trips as float32 (small JSON)."""
+    a = np.asarray(x, dtype=np.float32)
+    if a.ndim == 0:
+        assert np.isfinite(a), "non-finite value in a golden fixture"
+        return float(str(np.float32(a)))
+    return [f32(v) for v in a]
+
+
+def encode(tokenizer, context, target):
+    """Tokenize c + t with a `tokenizers.Tokenizer` (default special tokens), spans in code points."""
+    text = context + target
+    assert all(ord(ch) < 0x10000 for ch in text), "keep probes in the BMP: code points == UTF-16 units"
+    enc = tokenizer.encode(text, add_special_tokens=True)
+    special = [bool(s) for s in enc.special_tokens_mask]
+    spans = [None if s else [int(a), int(b)] for (a, b), s in zip(enc.offsets, special)]
+    n = len(context)
+    target_mask = [i > 0 and sp is not None and sp[1] > n for i, sp in enumerate(spans)]
+    return text, list(enc.ids), spans, special, target_mask
+
+
+def target_fn(model, emb, ids, target_mask):
+    """f(E) and the log-prob of each target token; emb is (1, T, D)."""
+    out = model(inputs_embeds=emb, use_cache=False)
+    logits = out.logits[0]
+    logp = torch.log_softmax(logits[:-1].to(emb.dtype), dim=-1)
+    idx = [i for i, m in enumerate(target_mask) if m]
+    per_token = torch.stack([logp[i - 1, ids[i]] for i in idx])
+    return per_token.sum(), per_token, logits
+
+
+def attribute(model, ids, target_mask, model64=None, fd_step=1e-3, seed=0):
+    """Logits, f, df/dE, gxi for one tokenized probe. Optional float64 model for the error checks."""
+    ids_t = torch.tensor([ids])
+    with torch.no_grad():
+        e = model.get_input_embeddings()(ids_t)
+    emb = e.detach().clone().requires_grad_(True)
+    f, per_token, logits = target_fn(model, emb, ids, target_mask)
+    f.backward()
+    grad = emb.grad[0].detach()
+    res = {
+        "f": float(f.detach()),
+        "targetLogProbs": per_token.detach().numpy(),
+        "logits": logits.detach(),
+        "emb": e[0].detach(),
+        "grad": grad,
+        "gxi": (grad * e[0]).sum(-1),
+    }
+    if model64 is not None:
+        with torch.no_grad():
+            e64 = model64.get_input_embeddings()(ids_t)
+        emb64 = e64.detach().clone().requires_grad_(True)
+        f64, _, _ = target_fn(model64, emb64, ids, target_mask)
+        f64.backward()
+        g64 = emb64.grad[0]
+        # Direction: unit gradient + unit random, so the directional derivative is not tiny. The step is
+        # 1e-3 because transformers runs RMSNorm and the rope tables in float32 even in a float64 model.
+        r = torch.randn(e64.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+        v = (g64 / g64.norm())[None] + r / r.norm()
+        with torch.no_grad():
+            fp, _, _ = target_fn(model64, e64 + fd_step * v, ids, target_mask)
+            fm, _, _ = target_fn(model64, e64 - fd_step * v, ids, target_mask)
+        fd = float((fp - fm) / (2 * fd_step))
+        an = float((g64 * v[0]).sum())
+        res["check"] = {
+            "f32VsF64AbsErr": abs(float(f.detach()) - float(f64.detach())),
+            "grad32VsGrad64RelErr": float((grad.double() - g64).norm() / g64.norm()),
+            "fdDirectional": fd,
+            "grad64Directional": an,
+            "fdRelErr": abs(fd - an) / max(abs(an), 1e-30),
+        }
+    return res
+
+
+def logits_summary(logits, ids, sample_ids):
+    """What of a T x V logits matrix goes into a fixture: per position logsumexp, max, argmax, the logit
+    of the next token, and the logits at a fixed sample of vocab ids (enough to check every row)."""
+    lse = torch.logsumexp(logits, dim=-1)
+    mx, am = logits.max(dim=-1)
+    nxt = [float(logits[t, ids[t + 1]]) for t in range(len(ids) - 1)]
+    return {
+        "logsumexp": f32(lse.numpy()),
+        "max": f32(mx.numpy()),
+        "argmax": [int(a) for a in am],
+        "next": f32(nxt),
+        "sample": f32(logits[:, sample_ids].numpy()),
+    }
