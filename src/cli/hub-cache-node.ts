@@ -1,0 +1,61 @@
+// HubCache on the local file system: <root>/<org>/<name>/<sha>/<path>, partial downloads beside
+// the final file as <path>.part, renamed into place when complete (so a crash never leaves a
+// truncated file that looks complete).
+import { openAsBlob } from 'node:fs';
+import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { HubCache } from '../weights/hub.ts';
+
+/** Default root: $HF_HUB_CACHE-like folder chosen by the CLI (e.g. ~/.cache/able-atlas/hub). */
+export class NodeHubCache implements HubCache {
+  private readonly root: string;
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** Maps a key to a path and makes sure it stays under the root. */
+  pathOf(key: string): string {
+    const parts = key.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\'))) {
+      throw new Error(`hub cache: unsafe key "${key}"`);
+    }
+    const p = join(this.root, ...parts);
+    if (!p.startsWith(this.root + sep)) throw new Error(`hub cache: key "${key}" escapes the cache folder`);
+    return p;
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await fileSize(this.pathOf(key))) !== null;
+  }
+  async size(key: string): Promise<number> {
+    return (await fileSize(`${this.pathOf(key)}.part`)) ?? 0;
+  }
+  async append(key: string, chunk: Uint8Array): Promise<void> {
+    const part = `${this.pathOf(key)}.part`;
+    await mkdir(dirname(part), { recursive: true });
+    await appendFile(part, chunk);
+  }
+  async reset(key: string): Promise<void> {
+    await rm(`${this.pathOf(key)}.part`, { force: true });
+  }
+  async finalize(key: string): Promise<void> {
+    const p = this.pathOf(key);
+    const part = `${p}.part`;
+    // An empty file never gets an append: create it so the rename has a source.
+    if ((await fileSize(part)) === null) await this.append(key, new Uint8Array(0));
+    await rename(part, p);
+  }
+  async open(key: string): Promise<Blob> {
+    return openAsBlob(this.pathOf(key));
+  }
+}
+
+async function fileSize(path: string): Promise<number | null> {
+  try {
+    const s = await stat(path);
+    return s.isFile() ? s.size : null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
