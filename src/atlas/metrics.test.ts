@@ -22,7 +22,7 @@ describe('metrics against scipy/numpy', () => {
   });
   it('leave-one-out kNN regression = brute force', () => {
     const pred = looKnnPredict(cosineMatrix(ref.X), ref.target, ref.knnK);
-    ref.looKnn.forEach((v, i) => expect(pred[i]).toBeCloseTo(v, 12));
+    for (const [i, v] of ref.looKnn.entries()) expect(pred[i]).toBeCloseTo(v, 12);
   });
   it('leave-one-out dual ridge = primal ridge (numpy)', () => {
     const n = ref.X.length;
@@ -30,7 +30,7 @@ describe('metrics against scipy/numpy', () => {
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) gram[i * n + j] = ref.X[i].reduce((s, v, d) => s + v * ref.X[j][d], 0);
     const pred = looRidgePredict(gram, ref.target, ref.lambda);
-    ref.looRidge.forEach((v, i) => expect(pred[i]).toBeCloseTo(v, 9));
+    for (const [i, v] of ref.looRidge.entries()) expect(pred[i]).toBeCloseTo(v, 9);
   });
   it('balanced-accuracy threshold = brute force', () => {
     expect(bestThreshold(ref.scores, ref.labels)).toBeCloseTo(ref.bestThreshold, 12);
