@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEmbedding, cosine, normalizeL1, probeWordAttributions } from './aggregate';
+import { aggregateEmbedding, buildEmbedding, cosine, normalizeL1, probeWordAttributions } from './aggregate';
 
 describe('normalization (METHOD.md section 6)', () => {
   it('L1 per probe, signed', () => {
@@ -42,5 +42,25 @@ describe('probe word attributions (METHOD.md section 5 through src/text/words)',
     // [0,3) overlaps Hi by 2 and , by 1 -> Hi 2, "," 1; [3,4) is whitespace -> next word starting at >= 4: big;
     // [4,6) -> big; [6,11) overlaps big by 1, cat by 3 (space at 7 is no word) -> big 2, cat 6.
     expect(Array.from(probeWordAttributions(context, spans, attr, 'px'))).toEqual([2, 1, 5 + 2 + 2, 6]);
+  });
+});
+
+describe('aggregateEmbedding', () => {
+  it('aligns, L1-normalizes per probe, concatenates and L2-normalizes', () => {
+    const probes = [
+      { id: 'a', context: 'Hi, big cat' }, // words Hi , big cat
+      { id: 'b', context: 'One two' }, // words One two
+    ];
+    const results = [
+      { spans: [null, [0, 3], [3, 4], [4, 6], [6, 11], [11, 15]] as ([number, number] | null)[], tokenAttr: [100, 3, 5, 2, 8, 1000] },
+      { spans: [[0, 3], [3, 7], [7, 12]] as [number, number][], tokenAttr: [1, -1, 50] },
+    ];
+    // a: [2, 1, 9, 6] / 18; b: [1, -1] / 2 (the target token [7,12) is ignored)
+    const raw = [2 / 18, 1 / 18, 9 / 18, 6 / 18, 0.5, -0.5];
+    const n = Math.hypot(...raw);
+    expect(Array.from(aggregateEmbedding(probes, results, 'm'))).toEqual(raw.map((x) => Math.fround(x / n)));
+    expect(() => aggregateEmbedding(probes, results.slice(0, 1), 'm')).toThrow('1 probe results for 2 probes');
+    const zero = [results[0], { spans: results[1].spans, tokenAttr: [0, 0, 50] }];
+    expect(() => aggregateEmbedding(probes, zero, 'org/x')).toThrow('model org/x, probe b: all word attributions are zero');
   });
 });

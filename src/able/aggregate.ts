@@ -74,3 +74,29 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (aa === 0 || bb === 0) throw new Error('cosine: zero vector');
   return ab / Math.sqrt(aa * bb);
 }
+
+/** Per-probe token results as the engine hands them over (one entry per probe, in probe-set order). */
+export interface ProbeTokenResult {
+  /** Character spans of the tokens of context + target (null for special tokens). */
+  spans: readonly Span[];
+  /** One attribution per token (target and special tokens are ignored). */
+  tokenAttr: ArrayLike<number>;
+}
+
+/** The whole pipeline after the model: align each probe to words, L1 per probe, concatenate, L2. */
+export function aggregateEmbedding(
+  probes: readonly { id: string; context: string }[],
+  results: readonly ProbeTokenResult[],
+  model: string,
+): Float32Array {
+  if (probes.length !== results.length) {
+    throw new Error(`model ${model}: ${results.length} probe results for ${probes.length} probes`);
+  }
+  return buildEmbedding(
+    probes.map((p, i) => ({
+      probeId: p.id,
+      words: probeWordAttributions(p.context, results[i].spans, results[i].tokenAttr, p.id),
+    })),
+    model,
+  );
+}

@@ -3,10 +3,10 @@
 // truncated file that looks complete).
 import { openAsBlob } from 'node:fs';
 import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { HubCache } from '../weights/hub.ts';
+import type { HubCache, HubOptions } from '../weights/hub.ts';
 
-/** Default root: $HF_HUB_CACHE-like folder chosen by the CLI (e.g. ~/.cache/able-atlas/hub). */
 export class NodeHubCache implements HubCache {
   private readonly root: string;
   constructor(root: string) {
@@ -58,4 +58,18 @@ async function fileSize(path: string): Promise<number | null> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+}
+
+/**
+ * Hub options from the environment: HF_ENDPOINT (mirror or local server), HF_TOKEN (gated and
+ * private repos), ABLE_HUB_CACHE or $XDG_CACHE_HOME/able-atlas/hub (default ~/.cache/able-atlas/hub).
+ */
+export function hubOptionsFromEnv(env: Record<string, string | undefined> = process.env): HubOptions & { cacheDir: string } {
+  const cacheDir = env.ABLE_HUB_CACHE || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'able-atlas', 'hub');
+  return {
+    cache: new NodeHubCache(cacheDir),
+    cacheDir,
+    endpoint: env.HF_ENDPOINT || undefined,
+    token: env.HF_TOKEN || undefined,
+  };
 }

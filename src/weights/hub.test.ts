@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type HubServer, startHubServer } from '../../test/hub-server.ts';
-import { NodeHubCache } from '../cli/hub-cache-node.ts';
+import { hubOptionsFromEnv, NodeHubCache } from '../cli/hub-cache-node.ts';
 import { HubClient, type HubProgress, parseRepoRef, shardsOf } from './hub.ts';
 import { MemoryHubCache } from './hub-cache-memory.ts';
 
@@ -214,6 +214,19 @@ describe('hub client against the local hub server', () => {
     expect(await blobBytes(m.files.get('model.safetensors'))).toBe(digest(single));
     const cdn = server.requests.filter((r) => r.path.startsWith('/cdn/'));
     expect(cdn.at(-1)).toMatchObject({ range: 'bytes=5000-', status: 200 });
+  });
+
+  it('takes HF_ENDPOINT and HF_TOKEN from the environment (CLI side)', async () => {
+    const opts = hubOptionsFromEnv({ HF_ENDPOINT: server.url, HF_TOKEN: TOKEN, ABLE_HUB_CACHE: dir });
+    expect(opts.cacheDir).toBe(dir);
+    const m = await new HubClient(opts).model('gated/model');
+    expect(await m.files.get('config.json')!.text()).toBe('{"gated":true}');
+    expect(hubOptionsFromEnv({ XDG_CACHE_HOME: '/x' })).toMatchObject({ cacheDir: '/x/able-atlas/hub', endpoint: undefined, token: undefined });
+  });
+
+  it('the Node cache refuses keys that would leave its folder', () => {
+    expect(() => cache.pathOf('org/m/../../etc/passwd')).toThrow('unsafe key');
+    expect(cache.pathOf('org/m/sha/sub/f.json')).toBe(join(dir, 'org', 'm', 'sha', 'sub', 'f.json'));
   });
 
   it('reports an unreachable endpoint clearly', async () => {

@@ -78,3 +78,8 @@ export function probeSetHash(set: ProbeSet): Promise<string> {
 }
 
 export const PROBE_SET_V1 = v1 as ProbeSet;
+
+/** The probe-set part of a spec: `makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) })`. */
+export async function probeSetRef(set: ProbeSet): Promise<{ id: string; sha256: string }> {
+  return { id: set.id, sha256: await probeSetHash(set) };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PROBE_DOMAINS, PROBE_SET_V1, probeSetHash, V1_LIMITS, validateProbeSet } from './index';
+import { makeSpec, specHash } from '../spec';
+import { PROBE_DOMAINS, PROBE_SET_V1, probeSetHash, probeSetRef, V1_LIMITS, validateProbeSet } from './index';
 
 // METHOD.md section 2, written out here independently of src/text so the test checks the file.
 const WORD = /[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*|\p{N}+(?:[.,]\p{N}+)*|[^\s\p{L}\p{M}\p{N}]/gu;
@@ -32,6 +33,11 @@ describe('probe set v1', () => {
   it('hash equals the sha256 of the canonical JSON as Python computes it (pinned: editing v1 must change the id)', async () => {
     // python: json.dumps(d, sort_keys=True, separators=(',',':'), ensure_ascii=False), utf-8, sha256
     expect(await probeSetHash(PROBE_SET_V1)).toBe('98ab5f964e88f04fa47e1cc54bb5bdb89eb218bf0497ae496d336d27be2201b6');
+  });
+
+  it('the default v1 spec (gxi, float32) hashes as Python computes it', async () => {
+    const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
+    expect(await specHash(spec)).toBe('76fc47f7a8933c42e4d1ddb8efa072adcacfe9189860c9f01dd606b3898c652d');
   });
 
   it('rejects bad sets and names the probe and field', () => {
