@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { makeSpec, specHash } from '../spec';
 import { PROBE_DOMAINS, PROBE_SET_V1, probeSetHash, probeSetRef, V1_LIMITS, validateProbeSet } from './index';
@@ -33,6 +34,8 @@ describe('probe set v1', () => {
   it('hash equals the sha256 of the canonical JSON as Python computes it (pinned: editing v1 must change the id)', async () => {
     // python: json.dumps(d, sort_keys=True, separators=(',',':'), ensure_ascii=False), utf-8, sha256
     expect(await probeSetHash(PROBE_SET_V1)).toBe('98ab5f964e88f04fa47e1cc54bb5bdb89eb218bf0497ae496d336d27be2201b6');
+    const published = readFileSync(new URL('./v1.sha256', import.meta.url), 'utf8').split(/\s/)[0];
+    expect(published).toBe(await probeSetHash(PROBE_SET_V1));
   });
 
   it('the default v1 spec (gxi, float32) hashes as Python computes it', async () => {
