@@ -1,21 +1,36 @@
 import { useEffect, useState } from 'react';
 import { AboutPanel } from './AboutPanel';
 import { type BackendInfo, detectBackend } from './backend';
+import { useAtlas } from './data/useAtlas';
+import { Explorer } from './Explorer';
 import { Header } from './Header';
-import { MapArea } from './MapArea';
+import { LoadingView } from './LoadingView';
+import { useUrlState } from './state/useUrlState';
 
 export function App({ threads }: { threads: number }) {
   const [backend, setBackend] = useState<BackendInfo | null>(null);
   useEffect(() => {
     detectBackend(threads).then(setBackend);
   }, [threads]);
+  const atlas = useAtlas();
+  const { view, setView, problems } = useUrlState();
+  const about = <AboutPanel backend={backend} />;
   return (
     <div className="app">
       <Header backend={backend} />
-      <main className="main">
-        <MapArea />
-        <AboutPanel backend={backend} />
-      </main>
+      {problems.length > 0 && (
+        <div className="notice" role="alert" data-testid="link-problems">
+          This link was partly invalid, so defaults were used for: {problems.join('; ')}.
+        </div>
+      )}
+      {atlas.status === 'ready' ? (
+        <Explorer data={atlas.data} view={view} setView={setView} about={about} />
+      ) : (
+        <main className="main">
+          <LoadingView load={atlas} />
+          {about}
+        </main>
+      )}
     </div>
   );
 }

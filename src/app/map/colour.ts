@@ -10,7 +10,7 @@ export const MISSING = '#d0d0d0';
 export interface Scalable {
   family: string;
   organisation: string;
-  architecture: string;
+  architecture: string | null;
   paramsB: number | null;
   benchmarks?: Record<string, number | null | undefined> | null;
 }
@@ -54,20 +54,25 @@ const stops = (interp: (t: number) => string) => Array.from({ length: 9 }, (_, i
  * A colour for each model index. `similarity` holds the cosine of each model to the selection
  * (null when nothing is selected).
  */
-export function colourScale(models: Scalable[], field: string, similarity: Float64Array | null): ColourScale {
+export function colourScale(
+  models: Scalable[],
+  field: string,
+  similarity: Float64Array | null,
+  shown: number[] = models.map((_, i) => i), // the models on screen: categories and ranges come from them
+): ColourScale {
   if (field === 'family' || field === 'organisation' || field === 'architecture') {
     const counts = new Map<string, number>();
-    for (const m of models) counts.set(categoryOf(m, field), (counts.get(categoryOf(m, field)) ?? 0) + 1);
+    for (const i of shown) counts.set(categoryOf(models[i], field), (counts.get(categoryOf(models[i], field)) ?? 0) + 1);
     // most frequent first, then by name, so colours are stable for a given atlas
     const ranked = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const colourOf = new Map(ranked.map(([c], i) => [c, i < OKABE_ITO.length ? OKABE_ITO[i] : OTHER]));
     const items = ranked.slice(0, OKABE_ITO.length).map(([label, count], i) => ({ label, colour: OKABE_ITO[i], count }));
     const rest = ranked.slice(OKABE_ITO.length).reduce((s, [, n]) => s + n, 0);
     if (rest > 0) items.push({ label: `other (${ranked.length - OKABE_ITO.length})`, colour: OTHER, count: rest });
-    return { colour: (i) => colourOf.get(categoryOf(models[i], field))!, legend: { kind: 'categorical', title: fieldTitle(field), items } };
+    return { colour: (i) => colourOf.get(categoryOf(models[i], field)) ?? OTHER, legend: { kind: 'categorical', title: fieldTitle(field), items } };
   }
   const values = models.map((m, i) => (field === 'similarity' ? (similarity ? similarity[i] : null) : fieldValue(m, field)));
-  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const present = shown.map((i) => values[i]).filter((v): v is number => v !== null && Number.isFinite(v));
   const log = field === 'params';
   let lo = present.length ? Math.min(...present) : 0;
   let hi = present.length ? Math.max(...present) : 1;

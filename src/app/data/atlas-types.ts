@@ -1,0 +1,2 @@
+// The atlas types the app uses, from the shared contract in src/atlas/format.ts.
+export type { AtlasJson as AtlasMeta, AtlasModel, AtlasProbe } from '../../atlas/format';

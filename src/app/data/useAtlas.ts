@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import { readAtlas } from '../../atlas/format';
+import { ExplorerData } from './explorer-data';
+import { fetchBytes } from './fetch-progress';
+
+export type AtlasLoad =
+  | { status: 'loading'; stage: 'metadata' | 'embeddings'; loaded: number; total: number | null }
+  | { status: 'ready'; data: ExplorerData }
+  | { status: 'error'; message: string };
+
+export const ATLAS_URL = 'atlas/atlas.json';
+
+/** Loads the atlas: metadata JSON first, then the float16 embedding block as raw bytes. */
+export function useAtlas(url = ATLAS_URL): AtlasLoad {
+  const [state, setState] = useState<AtlasLoad>({ status: 'loading', stage: 'metadata', loaded: 0, total: null });
+  useEffect(() => {
+    const ctl = new AbortController();
+    (async () => {
+      const base = new URL(url, document.baseURI);
+      const jsonBytes = await fetchBytes(
+        base.href,
+        (loaded, total) => setState({ status: 'loading', stage: 'metadata', loaded, total }),
+        ctl.signal,
+      );
+      const meta = JSON.parse(new TextDecoder().decode(jsonBytes));
+      if (meta?.format !== 'able-atlas/1') throw new Error(`unsupported atlas format ${JSON.stringify(meta?.format)}`);
+      const bin = await fetchBytes(
+        new URL(meta.embeddings.file, base).href,
+        (loaded, total) => setState({ status: 'loading', stage: 'embeddings', loaded, total }),
+        ctl.signal,
+      );
+      // readAtlas checks the block's size and the rows against the metadata
+      setState({ status: 'ready', data: new ExplorerData(readAtlas(meta, bin)) });
+    })().catch((e: unknown) => {
+      if (!ctl.signal.aborted) setState({ status: 'error', message: e instanceof Error ? e.message : String(e) });
+    });
+    return () => ctl.abort();
+  }, [url]);
+  return state;
+}
