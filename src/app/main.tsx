@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { configureOrt } from './ort';
+import './engine-check'; // window.__ableEngineCheck: the e2e engine parity hook
 import './styles.css';
 
 const { threads } = configureOrt();
