@@ -231,7 +231,7 @@ export function routingTask(input: RoutingInput | null): RoutingResult {
 export interface EvalReport {
   format: 'able-atlas-eval/1';
   options: EvalOptions;
-  /** ABLE vs the output-based baseline (target log-probabilities) on all models having both */
+  /** ABLE vs the output-based baseline (target log-probabilities) on all models having both (ABLE alone without it) */
   all: EvalSection;
   /** per architecture: ABLE, output and parameter-based vectors on models having all three */
   byArchitecture: Record<string, EvalSection>;
@@ -241,20 +241,23 @@ export interface EvalReport {
 export function runEval(args: {
   models: EvalModel[];
   able: Map<string, ArrayLike<number>>;
-  output: Map<string, ArrayLike<number>>;
+  /** output-based baseline (targetLogProbs); absent when the embedding files are not at hand */
+  output?: Map<string, ArrayLike<number>>;
   params?: Map<string, ArrayLike<number>>;
   routing?: RoutingInput | null;
   options?: Partial<EvalOptions>;
 }): EvalReport {
   const opts = { ...DEFAULT_EVAL, ...args.options };
-  const all = evaluateSection(args.models, { able: args.able, output: args.output }, opts);
+  const base: Record<string, Map<string, ArrayLike<number>>> = { able: args.able };
+  if (args.output) base.output = args.output;
+  const all = evaluateSection(args.models, base, opts);
   const byArchitecture: Record<string, EvalSection> = {};
   if (args.params) {
     const archs = [...new Set(args.models.map((m) => m.architecture ?? '?'))].sort();
     for (const a of archs) {
       const group = args.models.filter((m) => (m.architecture ?? '?') === a && args.params!.has(m.id));
       if (group.length < opts.minModels) continue;
-      byArchitecture[a] = evaluateSection(group, { able: args.able, output: args.output, params: args.params }, opts);
+      byArchitecture[a] = evaluateSection(group, { ...base, params: args.params }, opts);
     }
   }
   return { format: 'able-atlas-eval/1', options: opts, all, byArchitecture, routing: routingTask(args.routing ?? null) };
