@@ -50,7 +50,8 @@ for (const { file } of FILES) {
           const chunk = await f.readRows(t.name, s, Math.min(ROWS, nRows - s));
           h.update(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
         }
-        const c = (counts[t.typeName] ??= { tensors: 0, elements: 0, exact: 0 });
+        counts[t.typeName] ??= { tensors: 0, elements: 0, exact: 0 };
+        const c = counts[t.typeName];
         c.tensors++;
         c.elements += t.nElements;
         if (h.digest('hex') === r.sha256) c.exact++;
