@@ -31,3 +31,110 @@ test('the map shows every embedded model; search selects one; its neighbours mat
   await page.screenshot({ path: 'test-results/explorer-selected.png' });
   expect(errors).toEqual([]);
 });
+
+test('a copied link reopens the same view in a fresh context; back/forward step through selections', async ({ browser, page, context, request }) => {
+  const atlas = await loadServedAtlas(request);
+  const ids = embeddedIds(atlas);
+  const target = ids[0];
+  const other = topNeighbours(atlas, target, 1)[0].id;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/');
+  await page.getByTestId('search').fill(target);
+  await page.getByTestId('search').press('Enter');
+  await expect(page.getByTestId('selected-id')).toHaveText(target);
+  await page.getByTestId('colour-by').selectOption('params');
+  await page.getByTestId('filters').locator('summary').click();
+  await page.getByTestId('filter-embedded').selectOption('embedded');
+  await page.getByTestId('filters').locator('summary').click();
+  const canvas = page.getByTestId('map-canvas');
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 - 30);
+  await page.mouse.wheel(0, -400);
+  await expect(page).toHaveURL(/[?&]z=/);
+  // compare with the nearest neighbour, then back to the map
+  await page.getByTestId('neighbour').first().getByRole('button', { name: /compare/i }).click();
+  await expect(page.getByTestId('compare-view')).toBeVisible();
+  await page.getByTestId('tab-map').click();
+  await expect(canvas).toBeVisible();
+  await page.mouse.move(0, 0);
+  const before = await canvas.screenshot({ path: 'test-results/explorer-shared-view-canvas.png' });
+  await page.getByTestId('copy-link').click();
+  await expect(page.getByTestId('copy-status')).toHaveText('Link copied');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(page.url());
+  await page.screenshot({ path: 'test-results/explorer-shared-view.png' });
+
+  const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const page2 = await fresh.newPage();
+  await page2.goto(link);
+  await expect(page2.getByTestId('selected-id')).toHaveText(target);
+  await expect(page2.getByTestId('colour-by')).toHaveValue('params');
+  await expect(page2.getByTestId('filter-embedded')).toHaveValue('embedded');
+  const url1 = new URL(link).searchParams;
+  const url2 = new URL(page2.url()).searchParams;
+  for (const k of ['sel', 'cmp', 'z', 'c', 'fe']) expect(url2.get(k), k).toBe(url1.get(k));
+  expect(url2.get('cmp')).toBe(other);
+  await expect(page2.getByTestId('map-canvas')).toHaveAttribute('data-drawn', String(ids.length));
+  // same zoom, centre, colours and selection: the map pixels are identical
+  const after = await page2.getByTestId('map-canvas').screenshot({ path: 'test-results/explorer-shared-view-reopened.png' });
+  expect(after.equals(before)).toBe(true);
+  await page2.getByTestId('tab-compare').click();
+  await expect(page2.getByTestId('compare-view')).toContainText(other);
+  await fresh.close();
+
+  // back/forward: selection steps
+  await page.getByTestId('neighbour').first().getByRole('button', { name: other, exact: true }).click();
+  await expect(page.getByTestId('selected-id')).toHaveText(other);
+  await page.goBack();
+  await expect(page.getByTestId('selected-id')).toHaveText(target);
+  await page.goForward();
+  await expect(page.getByTestId('selected-id')).toHaveText(other);
+});
+
+test('a tampered link shows what was ignored and falls back to defaults', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?v=1&z=1e9,x,2&c=%3Cb%3E&sel=no-such/model&p=umap,1,9,-1');
+  await expect(page.getByTestId('link-problems')).toContainText('zoom');
+  await expect(page.getByTestId('link-problems')).toContainText('colour-by');
+  await expect(page.getByTestId('link-problems')).toContainText('projection');
+  await expect(page.getByTestId('unknown-model')).toContainText('no-such/model');
+  await expect(page.getByTestId('colour-by')).toHaveValue('family');
+  await expect(page.getByTestId('map-canvas')).toBeVisible();
+  await page.goto('/?v=7&sel=x');
+  await expect(page.getByTestId('link-problems')).toContainText('version');
+  expect(errors).toEqual([]);
+});
+
+test('the compare view shows both models’ attributions for every probe, matching the file', async ({ page, request }) => {
+  const atlas = await loadServedAtlas(request);
+  const ids = embeddedIds(atlas);
+  const [a, b] = [ids[0], ids[ids.length - 1]];
+  const rowOf = (id: string) => atlas.json.models.find((m) => m.id === id)!.row!;
+  const va = atlas.vector(rowOf(a));
+  const vb = atlas.vector(rowOf(b));
+  await page.goto(`/?v=1&sel=${encodeURIComponent(a)}&cmp=${encodeURIComponent(b)}&tab=compare`);
+  const probes = page.getByTestId('compare-probe');
+  await expect(probes).toHaveCount(atlas.json.probes.length);
+  const shown = await probes.evaluateAll((els) =>
+    els.map((el) => ({
+      id: el.getAttribute('data-probe')!,
+      cosine: Number(el.getAttribute('data-cosine')),
+      rows: [...el.querySelectorAll('[data-testid=attribution-row]')].map((r) =>
+        [...r.querySelectorAll('[data-testid=word]')].map((w) => ({ text: w.textContent, a: Number(w.getAttribute('data-a')) })),
+      ),
+    })),
+  );
+  for (const s of shown) {
+    const p = atlas.json.probes.find((x) => x.id === s.id)!;
+    expect(s.rows).toHaveLength(2);
+    for (const [k, v] of [va, vb].entries()) {
+      expect(s.rows[k].map((w) => w.text)).toEqual(p.words.map(([st, en]) => p.context.slice(st, en)));
+      expect(s.rows[k].map((w) => w.a)).toEqual(Array.from(v.subarray(p.offset, p.offset + p.words.length)));
+    }
+  }
+  // sorted by disagreement: cosines ascending
+  const cos = shown.map((s) => s.cosine);
+  expect(cos).toEqual([...cos].sort((x, y) => x - y));
+  await page.screenshot({ path: 'test-results/explorer-compare.png', fullPage: true });
+});

@@ -1,6 +1,7 @@
 // The explorer once the atlas is loaded: toolbar, the current tab, and the side panel.
 // All view state comes from the URL (useUrlState); this component only derives from it.
 import { type ReactNode, useMemo, useRef, useState } from 'react';
+import { CompareView } from './compare/CompareView';
 import { FiltersPanel } from './controls/FiltersPanel';
 import { SearchBox } from './controls/SearchBox';
 import { ViewControls } from './controls/ViewControls';
@@ -146,7 +147,8 @@ export function Explorer({ data, view, setView, about }: Props) {
             mapRef={mapRef}
           />
         )}
-        {view.tab !== 'map' && (
+        {view.tab === 'compare' && <CompareView data={data} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
+        {view.tab === 'lineage' && (
           <section className="map-area" data-testid="map-area" aria-label={view.tab}>
             <p className="muted">This view is being built.</p>
           </section>
