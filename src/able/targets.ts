@@ -1,5 +1,5 @@
 // Which tokens of `context + target` are scored and which are attributed (METHOD.md sections 3-4).
-export type Span = [number, number] | null;
+export type Span = readonly [number, number] | null;
 
 /**
  * Token i is a target token when it has a span (special tokens never do), its span ends after the
