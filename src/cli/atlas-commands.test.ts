@@ -10,7 +10,8 @@ import type { ManifestEntry } from '../atlas/manifest';
 import { atlasProbes } from '../atlas/merge';
 import { mulberry32, seedFromString } from '../atlas/random';
 import { TEST_SPEC } from '../atlas/test-helpers';
-import { atlasBuild, atlasEval, atlasMerge, readManifest } from './atlas-commands';
+import { atlasBuild, atlasEval, atlasMerge, readManifest, registerAtlasBuild } from './atlas-commands';
+import { commands } from './commands';
 
 const root = mkdtempSync(join(tmpdir(), 'able-atlas-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -100,5 +101,27 @@ describe('atlas build + merge', () => {
     const rep2 = await atlasEval({ atlasDir: join(root, 'atlas-b'), out: join(root, 'eval2.json') });
     expect(rep2.all.models).toHaveLength(9);
     expect(Object.keys(rep2.all.representations)).toEqual(['able']);
+  });
+});
+
+describe('registered commands', () => {
+  it('atlas build and atlas merge run through the command registry', async () => {
+    registerAtlasBuild(async () => ({ specHash: hash, embedOne: fakeEmbedOne }));
+    const build = commands.find((c) => c.name === 'atlas build')!;
+    const merge = commands.find((c) => c.name === 'atlas merge')!;
+    const dir = join(root, 'cmd');
+    const log = console.log;
+    console.log = () => {};
+    try {
+      // the real manifest: shard 27/27 owns entries 26, 53, ..., 215 (8 of 239)
+      expect(await build.run(['--out', dir, '--shard', '27/27'])).toBe(0);
+      expect(readdirSync(dir).filter((n) => n.endsWith('.able.json'))).toHaveLength(8);
+      expect(await merge.run([dir, '--out', join(root, 'cmd-atlas')])).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    const json = JSON.parse(readFileSync(join(root, 'cmd-atlas', 'atlas.json'), 'utf8'));
+    expect(json.models).toHaveLength(239);
+    expect(json.embeddings.rows).toBe(8);
   });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { type EmbeddingRecord, embeddingToJson, parseEmbeddingBin, parseEmbeddingJson } from '../able/embedding-file';
 import { PROBE_SET_V1, type Probe } from '../able/probes';
-import { embeddingFileName, failuresFileName, type Shard, shardEntries } from '../atlas/build';
+import { embeddingFileName, failuresFileName, parseShard, type Shard, shardEntries } from '../atlas/build';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
 import type { Manifest, ManifestEntry } from '../atlas/manifest';
@@ -182,3 +182,32 @@ commands.push(
     },
   },
 );
+
+/**
+ * Registers `able atlas build`; the caller supplies the engine: from the command's arguments, the
+ * spec hash and the function that embeds one manifest entry. Exit code 1 when any model failed
+ * (a batch system's retry then redoes only those: finished files are skipped).
+ */
+export function registerAtlasBuild(
+  makeEmbedder: (args: string[]) => Promise<{ specHash: string; embedOne: BuildOptions['embedOne'] }>,
+): void {
+  commands.push({
+    name: 'atlas build',
+    summary: 'embed the manifest models (one shard of them) into a folder of embedding files',
+    help: 'Usage: able atlas build --out DIR [--manifest data/manifest.json] [--shard i/n] [engine options]',
+    async run(args) {
+      const outDir = flag(args, '--out');
+      if (!outDir) throw new Error('atlas build: give --out DIR');
+      const shardArg = flag(args, '--shard');
+      const { specHash, embedOne } = await makeEmbedder(args);
+      const res = await atlasBuild({
+        manifest: readManifest(flag(args, '--manifest')),
+        outDir,
+        specHash,
+        shard: shardArg ? parseShard(shardArg) : undefined,
+        embedOne,
+      });
+      return res.failed.length > 0 ? 1 : 0;
+    },
+  });
+}
