@@ -138,3 +138,40 @@ test('the compare view shows both models’ attributions for every probe, matchi
   expect(cos).toEqual([...cos].sort((x, y) => x - y));
   await page.screenshot({ path: 'test-results/explorer-compare.png', fullPage: true });
 });
+
+test('exports: map PNG and SVG, neighbours CSV, embeddings JSON', async ({ page, request }) => {
+  const atlas = await loadServedAtlas(request);
+  const ids = embeddedIds(atlas);
+  const target = ids[1];
+  await page.goto(`/?v=1&sel=${encodeURIComponent(target)}`);
+  await expect(page.getByTestId('selected-id')).toHaveText(target);
+  const grab = async (testId: string) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+    const path = await dl.path();
+    const { readFileSync } = await import('node:fs');
+    return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
+  };
+  const png = await grab('export-png');
+  expect(png.name).toMatch(/\.png$/);
+  expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const canvasPx = await page.getByTestId('map-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+  expect([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)]).toEqual(canvasPx); // IHDR width, height
+
+  const svg = (await grab('export-svg')).bytes.toString('utf8');
+  expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  expect(svg.match(/<circle /g)).toHaveLength(ids.length);
+  const titles = [...svg.matchAll(/<title>([^<]*)<\/title><\/circle>/g)].map((m) => m[1].replaceAll('&amp;', '&'));
+  expect(new Set(titles)).toEqual(new Set(ids));
+
+  const csv = (await grab('export-csv')).bytes.toString('utf8').trim().split('\r\n');
+  const expected = topNeighbours(atlas, target, 10);
+  expect(csv[0]).toBe('selected,rank,neighbour,cosine,family,organisation,params_b');
+  expect(csv.slice(1).map((l) => l.split(',')[2])).toEqual(expected.map((e) => e.id));
+  for (const [k, l] of csv.slice(1).entries()) expect(Number(l.split(',')[3])).toBeCloseTo(expected[k].cosine, 6);
+
+  const json = JSON.parse((await grab('export-json')).bytes.toString('utf8'));
+  const m = atlas.json.models.find((x) => x.id === target)!;
+  expect(json.models.map((x: { id: string }) => x.id)).toEqual([target]);
+  expect(json.dim).toBe(atlas.json.dim);
+  expect(json.models[0].vector).toEqual(Array.from(atlas.vector(m.row!)));
+});
