@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gguf as hfGguf } from '@huggingface/gguf';
 import { describe, expect, it } from 'vitest';
+import { NodeFileSource } from '../cli/node-source.ts';
 import { WeightsError } from './errors.ts';
 import { GGUFValueType, openGGUF } from './gguf.ts';
 import { BlobSource, BytesSource, HttpRangeSource } from './source.ts';
@@ -70,6 +71,13 @@ describe('GGUF reader on a gguf-py file', () => {
     expect(hf.tensorInfos.map((t) => [t.name, t.dtype, t.shape.map(Number), Number(t.offset) + f.dataOffset])).toEqual(
       f.tensors.map((t) => [t.name, t.type, t.dims, t.offset]),
     );
+  });
+
+  it('works through a Node file', async () => {
+    const src = await NodeFileSource.open(fileURLToPath(fixtureUrl));
+    expect(src.name).toBe('tiny.gguf');
+    await checkTiny(await openGGUF(src));
+    await expect(src.read(1000, 100)).rejects.toThrow('tiny.gguf: read of 100 bytes at offset 1000 goes past the end of the file (size 1024)');
   });
 
   it('works through a Blob and through HTTP range requests', async () => {
