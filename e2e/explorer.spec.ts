@@ -175,3 +175,37 @@ test('exports: map PNG and SVG, neighbours CSV, embeddings JSON', async ({ page,
   expect(json.dim).toBe(atlas.json.dim);
   expect(json.models[0].vector).toEqual(Array.from(atlas.vector(m.row!)));
 });
+
+test('re-projection: UMAP and PCA run in a worker, the map updates, the link keeps the parameters', async ({ page, request }) => {
+  const ids = embeddedIds(await loadServedAtlas(request));
+  await page.goto('/');
+  const canvas = page.getByTestId('map-canvas');
+  await expect(canvas).toHaveAttribute('data-drawn', String(ids.length));
+  const shipped = await canvas.screenshot();
+  await page.getByTestId('projection').locator('summary').click();
+  await page.getByTestId('projection-method').selectOption('umap');
+  await page.getByTestId('projection-nn').fill('4');
+  await page.getByTestId('projection-md').fill('0.3');
+  await page.getByTestId('projection-run').click();
+  await expect(page.getByTestId('projection-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  await expect(page).toHaveURL(/[?&]p=umap%2C4%2C0.3%2C42/);
+  await page.getByTestId('projection').locator('summary').click();
+  await page.mouse.move(0, 0);
+  await expect(canvas).toHaveAttribute('data-drawn', String(ids.length));
+  const umap = await canvas.screenshot({ path: 'test-results/explorer-reprojected-umap.png' });
+  expect(umap.equals(shipped)).toBe(false);
+  // the same link recomputes the same layout (seeded): identical pixels
+  await page.reload();
+  await expect(page.getByTestId('projection-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  expect((await canvas.screenshot()).equals(umap)).toBe(true);
+
+  await page.getByTestId('projection').locator('summary').click();
+  await page.getByTestId('projection-method').selectOption('pca');
+  await page.getByTestId('projection-run').click();
+  await expect(page.getByTestId('projection-status')).toHaveAttribute('data-state', 'done');
+  await page.getByTestId('projection').locator('summary').click();
+  await page.mouse.move(0, 0);
+  const pca = await canvas.screenshot({ path: 'test-results/explorer-reprojected-pca.png' });
+  expect(pca.equals(umap)).toBe(false);
+  await expect(canvas).toHaveAttribute('data-drawn', String(ids.length));
+});

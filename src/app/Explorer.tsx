@@ -15,6 +15,8 @@ import { colourScale, sizeScale } from './map/colour';
 import type { MapHandle } from './map/MapCanvas';
 import { MapView } from './map/MapView';
 import { ModelPanel } from './panel/ModelPanel';
+import { ProjectionControls } from './projection/ProjectionControls';
+import { useProjection } from './projection/useProjection';
 import type { SetView } from './state/useUrlState';
 import type { Tab, ViewState } from './state/view-state';
 
@@ -54,7 +56,7 @@ export function Explorer({ data, view, setView, about }: Props) {
     const pr = data.models.map((m) => m.benchmarks?.avg ?? m.paramsB ?? 0);
     return (i: number) => pr[i];
   }, [data]);
-  const xy = useMemo(() => data.models.map((m) => (m.row !== null && m.xy ? m.xy : null)), [data]);
+  const { xy, status: projStatus } = useProjection(data, view.projection);
 
   const select = (i: number | null) => setView((s) => ({ ...s, selected: i === null ? null : ids[i] }));
   const startCompare = (i: number) => setView((s) => ({ ...s, compare: ids[i], tab: 'compare' }));
@@ -104,6 +106,7 @@ export function Explorer({ data, view, setView, about }: Props) {
         </nav>
         <ViewControls view={view} setView={setView} benchmarks={benchmarks} />
         <FiltersPanel view={view} setView={setView} models={data.models} />
+        <ProjectionControls key={JSON.stringify(view.projection)} projection={view.projection} status={projStatus} setView={setView} />
         <div className="controls-group">
           <button type="button" data-testid="copy-link" onClick={copyLink}>
             Copy link
