@@ -4,7 +4,7 @@ import { isKnownFamily } from './family';
 import { cosineMatrix } from './knn';
 import { BENCHMARKS, type BenchmarkScores } from './leaderboard';
 import type { RelationType } from './manifest';
-import { bestThreshold, looKnnPredict, looRidgePredict, mae, rocAuc, spearman } from './metrics';
+import { bestThreshold, looKnnPredict, looRidgePredictMany, mae, rocAuc, spearman } from './metrics';
 
 export interface EvalModel {
   id: string;
@@ -140,11 +140,17 @@ export function benchmarkTask(X: Float64Array[], y: BenchmarkScores[], opts: Eva
   const n = X.length;
   const sim = cosineMatrix(X); // X is unit length, so this is also the Gram matrix
   const res: BenchmarkResult = { models: n, knn: {}, ridge: {}, meanMae: {} };
-  for (const b of [...BENCHMARKS, 'avg'] as const) {
+  const names = [...BENCHMARKS, 'avg'] as const;
+  const ridges = looRidgePredictMany(
+    sim,
+    names.map((b) => y.map((s) => s[b])),
+    opts.ridgeLambda,
+  );
+  for (const [t, b] of names.entries()) {
     const truth = y.map((s) => s[b]);
     const total = truth.reduce((s, v) => s + v, 0);
     const knn = looKnnPredict(sim, truth, opts.knnK);
-    const ridge = looRidgePredict(sim, truth, opts.ridgeLambda);
+    const ridge = ridges[t];
     res.knn[b] = { spearman: spearman(knn, truth), mae: mae(knn, truth) };
     res.ridge[b] = { spearman: spearman(ridge, truth), mae: mae(ridge, truth) };
     res.meanMae[b] = mae(

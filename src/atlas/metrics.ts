@@ -74,18 +74,23 @@ export function looKnnPredict(sim: Float64Array, y: ArrayLike<number>, k: number
   return out;
 }
 
-/** Solves A x = b for symmetric positive definite A (m x m, row-major) by Cholesky. */
-export function choleskySolve(A: Float64Array, b: Float64Array, m: number): Float64Array {
+/** Cholesky factor L (lower, row-major) of a symmetric positive definite m x m matrix. */
+export function choleskyFactor(A: Float64Array, m: number): Float64Array {
   const L = new Float64Array(m * m);
   for (let i = 0; i < m; i++)
     for (let j = 0; j <= i; j++) {
       let s = A[i * m + j];
       for (let k = 0; k < j; k++) s -= L[i * m + k] * L[j * m + k];
       if (i === j) {
-        if (s <= 0) throw new Error('choleskySolve: matrix is not positive definite');
+        if (s <= 0) throw new Error('cholesky: matrix is not positive definite');
         L[i * m + i] = Math.sqrt(s);
       } else L[i * m + j] = s / L[j * m + j];
     }
+  return L;
+}
+
+/** Solves L L^T x = b given the Cholesky factor L. */
+export function choleskySolveFactored(L: Float64Array, b: ArrayLike<number>, m: number): Float64Array {
   const z = new Float64Array(m);
   for (let i = 0; i < m; i++) {
     let s = b[i];
@@ -101,33 +106,41 @@ export function choleskySolve(A: Float64Array, b: Float64Array, m: number): Floa
   return x;
 }
 
+/** Solves A x = b for symmetric positive definite A (m x m, row-major). */
+export const choleskySolve = (A: Float64Array, b: ArrayLike<number>, m: number): Float64Array =>
+  choleskySolveFactored(choleskyFactor(A, m), b, m);
+
 /**
  * Leave-one-out ridge regression in the dual (n models << dim): for each i, with the others as the
  * training set, alpha = (K + lambda I)^-1 (y - mean(y)), prediction = mean(y) + k_i . alpha, where
  * K is the Gram matrix X X^T of the training rows and k_i their dot products with row i. The
  * intercept is the training mean (not penalized). `gram` is the full n x n matrix of dot products.
  */
-export function looRidgePredict(gram: Float64Array, y: ArrayLike<number>, lambda: number): Float64Array {
-  const n = y.length;
-  const out = new Float64Array(n);
+export const looRidgePredict = (gram: Float64Array, y: ArrayLike<number>, lambda: number): Float64Array =>
+  looRidgePredictMany(gram, [y], lambda)[0];
+
+/** looRidgePredict for several targets at once: one factorization per left-out model. */
+export function looRidgePredictMany(gram: Float64Array, ys: ArrayLike<number>[], lambda: number): Float64Array[] {
+  const n = gram.length === 0 ? 0 : Math.round(Math.sqrt(gram.length));
+  const out = ys.map(() => new Float64Array(n));
   const m = n - 1;
+  const A = new Float64Array(m * m);
+  const tr = new Int32Array(m);
   for (let i = 0; i < n; i++) {
-    const tr = Array.from({ length: n }, (_, j) => j).filter((j) => j !== i);
-    const mean = tr.reduce((s, j) => s + y[j], 0) / m;
-    const A = new Float64Array(m * m);
-    const b = new Float64Array(m);
-    tr.forEach((a, p) => {
-      b[p] = y[a] - mean;
-      tr.forEach((c, q) => {
-        A[p * m + q] = gram[a * n + c] + (p === q ? lambda : 0);
-      });
+    for (let j = 0, p = 0; j < n; j++) if (j !== i) tr[p++] = j;
+    for (let p = 0; p < m; p++)
+      for (let q = 0; q < m; q++) A[p * m + q] = gram[tr[p] * n + tr[q]] + (p === q ? lambda : 0);
+    const L = choleskyFactor(A, m);
+    ys.forEach((y, t) => {
+      let mean = 0;
+      for (let p = 0; p < m; p++) mean += y[tr[p]] / m;
+      const b = new Float64Array(m);
+      for (let p = 0; p < m; p++) b[p] = y[tr[p]] - mean;
+      const alpha = choleskySolveFactored(L, b, m);
+      let pred = mean;
+      for (let p = 0; p < m; p++) pred += gram[i * n + tr[p]] * alpha[p];
+      out[t][i] = pred;
     });
-    const alpha = choleskySolve(A, b, m);
-    let pred = mean;
-    tr.forEach((a, p) => {
-      pred += gram[i * n + a] * alpha[p];
-    });
-    out[i] = pred;
   }
   return out;
 }
