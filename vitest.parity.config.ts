@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// `npm run parity`: live comparisons against PyTorch/transformers and gguf-py on the real GGUF
+// weights (scripts/parity.sh prepares them). Not part of `npm test`: it needs Python and ~1 GB.
+export default defineConfig({
+  test: {
+    include: ['test/parity/**/*.parity.ts'],
+    environment: 'node',
+    testTimeout: 1_800_000,
+    hookTimeout: 1_800_000,
+    pool: 'forks',
+    fileParallelism: false,
+  },
+});
