@@ -209,3 +209,34 @@ test('re-projection: UMAP and PCA run in a worker, the map updates, the link kee
   expect(pca.equals(umap)).toBe(false);
   await expect(canvas).toHaveAttribute('data-drawn', String(ids.length));
 });
+
+test('lineage view: the whole manifest as trees; selecting a node selects the model', async ({ page, request }) => {
+  const atlas = await loadServedAtlas(request);
+  const ids = embeddedIds(atlas);
+  await page.goto('/?v=1&tab=lineage');
+  const nodes = page.getByTestId('lineage-node');
+  await expect(nodes).toHaveCount(atlas.json.models.length);
+  await expect(page.locator('[data-testid=lineage-node][data-embedded=yes]')).toHaveCount(atlas.json.models.filter((m) => m.row !== null).length);
+  await page.screenshot({ path: 'test-results/explorer-lineage.png' });
+  await page.locator(`[data-testid=lineage-node][data-id="${ids[0]}"]`).click();
+  await expect(page.getByTestId('selected-id')).toHaveText(ids[0]);
+  await page.getByTestId('tab-map').click();
+  await expect(page.getByTestId('selected-id')).toHaveText(ids[0]);
+  await page.getByTestId('lineage-toggle').check();
+  await expect(page).toHaveURL(/[?&]lin=1/);
+  await expect(page.getByTestId('legend')).toContainText('fine-tune');
+});
+
+test('phone-sized viewport: map, search and panel are usable', async ({ browser, request }) => {
+  const ids = embeddedIds(await loadServedAtlas(request));
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const page = await ctx.newPage();
+  await page.goto('/');
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-drawn', String(ids.length));
+  await page.getByTestId('search').fill(ids[0]);
+  await page.getByTestId('search').press('Enter');
+  await expect(page.getByTestId('selected-id')).toHaveText(ids[0]);
+  await expect(page.getByTestId('neighbour').first()).toBeAttached();
+  await page.screenshot({ path: 'test-results/explorer-phone.png' });
+  await ctx.close();
+});

@@ -14,6 +14,7 @@ import { embeddingsJson, mapSvg, neighboursCsv, safeName } from './export/export
 import { colourScale, sizeScale } from './map/colour';
 import type { MapHandle } from './map/MapCanvas';
 import { MapView } from './map/MapView';
+import { LineageView } from './lineage/LineageView';
 import { ModelPanel } from './panel/ModelPanel';
 import { ProjectionControls } from './projection/ProjectionControls';
 import { useProjection } from './projection/useProjection';
@@ -152,9 +153,7 @@ export function Explorer({ data, view, setView, about }: Props) {
         )}
         {view.tab === 'compare' && <CompareView data={data} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
         {view.tab === 'lineage' && (
-          <section className="map-area" data-testid="map-area" aria-label={view.tab}>
-            <p className="muted">This view is being built.</p>
-          </section>
+          <LineageView data={data} links={links} visible={visible} benchmark={view.colourBy} selected={selected} onSelect={(i) => select(i)} />
         )}
         {selected !== null ? (
           <ModelPanel
