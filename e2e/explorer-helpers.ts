@@ -5,7 +5,9 @@ import { type Atlas, readAtlas } from '../src/atlas/format';
 import { queryKnn } from '../src/atlas/knn';
 
 export async function loadServedAtlas(request: APIRequestContext): Promise<Atlas> {
-  const json = await (await request.get('/atlas/atlas.json')).json();
+  const res = await request.get('/atlas/atlas.json');
+  if (!res.ok()) throw new Error(`/atlas/atlas.json: HTTP ${res.status()}; these tests need the atlas in public/atlas/ (able atlas merge) before vite build`);
+  const json = await res.json();
   const bin = await (await request.get(`/atlas/${json.embeddings.file}`)).body();
   return readAtlas(json, new Uint8Array(bin));
 }
