@@ -1,0 +1,128 @@
+// The attribution graph of one model: token ids -> f (sum of target log-probs) and df/dE, for B
+// scaled copies of the input embeddings at once (IG steps), all in one ONNX graph.
+import { causalMask, type DType, Graph, grad, linear, op, type RopeTables, softcap, type Tensor } from '../engine/index.ts';
+import type { ForwardContext } from './family.ts';
+import { invFreq } from './layers.ts';
+import type { LoadedModel } from './load.ts';
+import type { RopeSpec } from './spec.ts';
+
+export interface AttributionGraphOptions {
+  /** Static sequence length (pad shorter inputs at the end; mask them out of targetMask). */
+  T: number;
+  /** Batch rows: one embedding scale alpha[b] each. */
+  B: number;
+  dtype?: 'float32' | 'float64';
+  /** Also output logits [T, V] of batch row 0 (for parity tests; V is large). */
+  logits?: boolean;
+}
+
+/**
+ * Inputs:  ids int64 [T]; targetMask [T] (1 where ids[i] is a target token: adds
+ *          log softmax(logits[i-1])[ids[i]] to f; 0 at i = 0 and on padding); alpha [B].
+ * Outputs: f [B]; grad [B, T, D] = df/dX at X = alpha[b] E; embeds [T, D] = E; logits [T, V] (opt).
+ * E is the input-embedding matrix as the first layer sees it: for Gemma it includes the
+ * sqrt(hidden) scale (as transformers' embedding module does); for GPT-2 it excludes positions.
+ */
+export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraphOptions): Graph {
+  const { T, B } = opts;
+  const dtype: DType = opts.dtype ?? 'float32';
+  const { spec, family } = model;
+  if (!Number.isInteger(T) || T < 2) throw new Error(`buildAttributionGraph: T must be an integer >= 2, got ${T}`);
+  if (!Number.isInteger(B) || B < 1) throw new Error(`buildAttributionGraph: B must be a positive integer, got ${B}`);
+  const g = new Graph();
+  const ids = g.input('ids', 'int64', [T]);
+  const targetMask = g.input('targetMask', dtype, [T]);
+  const alpha = g.input('alpha', dtype, [B]);
+
+  const raw = new Map<string, Tensor>();
+  const rawWeight = (name: string) => {
+    let t = raw.get(name);
+    if (!t) {
+      const s = model.tensors.get(name);
+      if (!s) throw new Error(`${spec.architecture}: tensor '${name}' was not loaded`);
+      t = g.weight(name, s.dtype, s.shape, { bytes: s.bytes });
+      raw.set(name, t);
+    }
+    return t;
+  };
+  const cast = new Map<string, Tensor>();
+  const w = (name: string) => {
+    let t = cast.get(name);
+    if (!t) {
+      t = op.cast(rawWeight(name), dtype);
+      cast.set(name, t);
+    }
+    return t;
+  };
+  const ropes = new Map<string, RopeTables>();
+  const masks = new Map<string, Tensor>();
+  const ctx: ForwardContext = {
+    g,
+    spec,
+    T,
+    B,
+    dtype,
+    w,
+    rope(which) {
+      const r = which === 'local' && spec.ropeLocal ? spec.ropeLocal : spec.rope;
+      if (!r) throw new Error(`${spec.architecture} has no rotary embedding`);
+      let t = ropes.get(which);
+      if (!t) {
+        t = ropeTables(g, r, T, dtype);
+        ropes.set(which, t);
+      }
+      return t;
+    },
+    mask(window) {
+      const key = String(window);
+      let m = masks.get(key);
+      if (!m) {
+        m = causalMask(g, T, window ?? undefined);
+        masks.set(key, m);
+      }
+      return m;
+    },
+  };
+
+  // E: rows of the (stored-dtype) table, cast after the gather so the table is never converted here.
+  let E = op.cast(op.gather(rawWeight(family.embedName(spec)), ids), dtype);
+  if (spec.embedScale !== 1) E = op.mul(E, g.scalar(spec.embedScale, dtype));
+  const X = op.mul(op.reshape(E, [1, T, spec.hidden]), op.reshape(alpha, [B, 1, 1]));
+
+  const hidden = family.forward(ctx, X);
+  let logits = linear(hidden, w(family.lmHeadName(spec)));
+  if (spec.finalSoftcap) logits = softcap(logits, spec.finalSoftcap);
+
+  // f[b] = sum_i targetMask[i] * log softmax(logits[b, i-1])[ids[i]], i = 1..T-1
+  const logp = op.logSoftmax(op.slice(logits, 1, 0, T - 1), -1);
+  const next = op.expand(op.reshape(op.slice(ids, 0, 1, T), [1, T - 1, 1]), [B, T - 1, 1]);
+  const picked = op.reshape(op.gatherElements(logp, next, -1), [B, T - 1]);
+  const f = op.reduceSum(op.mul(picked, op.slice(targetMask, 0, 1, T)), [1], false);
+
+  g.output('f', f);
+  g.output('grad', grad(f, [X])[0]);
+  g.output('embeds', E);
+  if (opts.logits) g.output('logits', op.reshape(op.slice(logits, 0, 0, 1), [T, spec.vocabSize]));
+  return g;
+}
+
+/** cos/sin [T, rotaryDim/2] as transformers makes them: float32 angles pos * invFreq. */
+function ropeTables(g: Graph, r: RopeSpec, T: number, dtype: DType): RopeTables {
+  const inv = invFreq(r);
+  const half = inv.length;
+  const cos = new Float64Array(T * half);
+  const sin = new Float64Array(T * half);
+  for (let t = 0; t < T; t++)
+    for (let i = 0; i < half; i++) {
+      const a = Math.fround(t * inv[i]);
+      cos[t * half + i] = Math.cos(a);
+      sin[t * half + i] = Math.sin(a);
+    }
+  const data = (x: Float64Array) => (dtype === 'float64' ? x : Float32Array.from(x));
+  return {
+    cos: g.constant(dtype, [T, half], data(cos)),
+    sin: g.constant(dtype, [T, half], data(sin)),
+    rotaryDim: r.rotaryDim,
+    style: 'half',
+  };
+}

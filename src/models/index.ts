@@ -1,0 +1,30 @@
+// Public API of src/models (used by src/able/embed.ts and the CLI):
+//
+//   archSpecFromConfig(configJson) / archSpecFromGguf(gguf.metadata) -> ArchSpec
+//       throws UnsupportedArchitectureError (names the architecture and the supported list) or
+//       ModelConfigError (a config value we do not implement, e.g. rope type 'yarn').
+//   safetensorsStore(files) / ggufStore(gguf, spec) -> WeightStore (tensors by HF name)
+//   loadModel(spec, store) -> LoadedModel
+//       checks every tensor the family reads: WeightsError naming the tensor, the file, the
+//       expected and the actual shape (or that it is missing).
+//   buildAttributionGraph(model, {T, B, dtype?, logits?}) -> Graph
+//       inputs  ids int64 [T] (padded at the end), targetMask [T], alpha [B]
+//       outputs f [B], grad [B, T, D] (df/dX at X = alpha[b] E), embeds [T, D] (E), logits [T, V] (opt)
+//       E is the input-embedding matrix as the first layer sees it. Gemma: AFTER the sqrt(hidden)
+//       scale (as transformers' embedding module and the golden fixtures do). GPT-2: without the
+//       learned positions. gxi and ig are the same either way.
+//   createAttributionSession(runtime, model, {T, B}) -> {run(ids, targetMask, alpha), provider, createMs, release}
+export { archSpecFromConfig } from './config.ts';
+export type { Family, ForwardContext } from './family.ts';
+export { FAMILIES } from './families.ts';
+export { type AttributionGraphOptions, buildAttributionGraph } from './graph.ts';
+export { type LoadedModel, loadModel } from './load.ts';
+export { GGUF_ARCHITECTURES, HF_ARCHITECTURES } from './registry.ts';
+export {
+  type AttributionResult,
+  type AttributionSession,
+  type AttributionSessionOptions,
+  createAttributionSession,
+} from './session.ts';
+export { type ArchSpec, type FamilyName, ModelConfigError, type RopeSpec, UnsupportedArchitectureError } from './spec.ts';
+export { type StoredDType, type StoredTensor, safetensorsStore, type WeightStore } from './store.ts';

@@ -1,0 +1,44 @@
+// Phi-3 / Phi-4-mini: the Llama block with a fused qkv_proj ([q | k | v] along the output dim)
+// and a fused gate_up_proj ([gate | up]); partial rotary where partial_rotary_factor < 1.
+import { linear, op, type Tensor } from '../engine/index.ts';
+import type { Family, ForwardContext } from './family.ts';
+import { act, attendLayer, layerPrefix, rms, splitHeads } from './layers.ts';
+import { llamaNames } from './llama.ts';
+import type { ArchSpec } from './spec.ts';
+
+function tensors(s: ArchSpec): Map<string, number[]> {
+  const m = new Map<string, number[]>();
+  const { hidden: D, heads: H, kvHeads: KV, headDim: hd, intermediate: I, vocabSize: V } = s;
+  m.set('model.embed_tokens.weight', [V, D]);
+  if (!s.tiedEmbeddings) m.set('lm_head.weight', [V, D]);
+  m.set('model.norm.weight', [D]);
+  for (let i = 0; i < s.layers; i++) {
+    const p = layerPrefix(i);
+    m.set(`${p}input_layernorm.weight`, [D]);
+    m.set(`${p}post_attention_layernorm.weight`, [D]);
+    m.set(`${p}self_attn.qkv_proj.weight`, [(H + 2 * KV) * hd, D]);
+    m.set(`${p}self_attn.o_proj.weight`, [D, H * hd]);
+    m.set(`${p}mlp.gate_up_proj.weight`, [2 * I, D]);
+    m.set(`${p}mlp.down_proj.weight`, [D, I]);
+  }
+  return m;
+}
+
+function forward(ctx: ForwardContext, x: Tensor): Tensor {
+  const s = ctx.spec;
+  const { heads: H, kvHeads: KV, headDim: hd, intermediate: I } = s;
+  for (let i = 0; i < s.layers; i++) {
+    const p = layerPrefix(i);
+    const qkv = linear(rms(ctx, x, `${p}input_layernorm.weight`), ctx.w(`${p}self_attn.qkv_proj.weight`));
+    const q = splitHeads(op.slice(qkv, -1, 0, H * hd), H, hd);
+    const k = splitHeads(op.slice(qkv, -1, H * hd, (H + KV) * hd), KV, hd);
+    const v = splitHeads(op.slice(qkv, -1, (H + KV) * hd, (H + 2 * KV) * hd), KV, hd);
+    x = op.add(x, linear(attendLayer(ctx, { q, k, v, layer: i }), ctx.w(`${p}self_attn.o_proj.weight`)));
+    const gu = linear(rms(ctx, x, `${p}post_attention_layernorm.weight`), ctx.w(`${p}mlp.gate_up_proj.weight`));
+    const h = op.mul(act(s, op.slice(gu, -1, 0, I)), op.slice(gu, -1, I, 2 * I));
+    x = op.add(x, linear(h, ctx.w(`${p}mlp.down_proj.weight`)));
+  }
+  return rms(ctx, x, 'model.norm.weight');
+}
+
+export const phi3: Family = { ...llamaNames, tensors, forward };

@@ -1,0 +1,79 @@
+// A ready-to-run attribution session: the graph of one model at one (T, B), serialized once and
+// loaded into onnxruntime (node or web) once; run() takes one padded probe.
+import { type HostTensor, type Runtime, toOnnx } from '../engine/index.ts';
+import { buildAttributionGraph } from './graph.ts';
+import type { LoadedModel } from './load.ts';
+
+export interface AttributionResult {
+  /** [B]: sum of target log-probs at each alpha. */
+  f: Float32Array;
+  /** [B, T, D]: df/dX at X = alpha[b] E. */
+  grad: Float32Array;
+  /** [T, D]: E. */
+  embeds: Float32Array;
+  /** [T, V] of batch row 0, when the session was made with logits: true. */
+  logits?: Float32Array;
+}
+
+export interface AttributionSession {
+  run(ids: Int32Array | number[], targetMask: Float32Array, alpha: Float32Array): Promise<AttributionResult>;
+  /** The execution provider that loaded the graph. */
+  provider: string;
+  createMs: number;
+  T: number;
+  B: number;
+  nodeCount: number;
+  release(): Promise<void>;
+}
+
+export interface AttributionSessionOptions {
+  T: number;
+  B: number;
+  dtype?: 'float32' | 'float64';
+  logits?: boolean;
+  providers?: string[];
+  threads?: number;
+}
+
+const toF32 = (d: HostTensor['data']) => (d instanceof Float32Array ? d : Float32Array.from(d as Float64Array));
+
+export async function createAttributionSession(
+  runtime: Runtime,
+  model: LoadedModel,
+  opts: AttributionSessionOptions,
+): Promise<AttributionSession> {
+  const { T, B } = opts;
+  const dtype = opts.dtype ?? 'float32';
+  const onnx = toOnnx(buildAttributionGraph(model, { T, B, dtype, logits: opts.logits }), model.spec.architecture);
+  const session = await runtime.createSession(onnx, {
+    // float64 graphs must avoid ORT's float32-only fusions
+    optimization: dtype === 'float64' ? 'basic' : 'all',
+    ...(opts.providers ? { providers: opts.providers } : {}),
+    ...(opts.threads ? { threads: opts.threads } : {}),
+  });
+  const vocab = model.spec.vocabSize;
+  const float = (a: Float32Array): HostTensor['data'] => (dtype === 'float64' ? Float64Array.from(a) : Float32Array.from(a));
+  return {
+    provider: session.provider,
+    createMs: session.createMs,
+    T,
+    B,
+    nodeCount: onnx.nodeCount,
+    async run(ids, targetMask, alpha) {
+      if (ids.length !== T) throw new Error(`ids has ${ids.length} tokens; this session takes T=${T} (pad at the end)`);
+      if (targetMask.length !== T) throw new Error(`targetMask has ${targetMask.length} entries, T=${T}`);
+      if (alpha.length !== B) throw new Error(`alpha has ${alpha.length} entries, B=${B}`);
+      for (const id of ids)
+        if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new Error(`token id ${id} outside the vocabulary [0, ${vocab})`);
+      const out = await session.run({
+        ids: { dtype: 'int64', dims: [T], data: BigInt64Array.from(Array.from(ids, BigInt)) },
+        targetMask: { dtype, dims: [T], data: float(targetMask) },
+        alpha: { dtype, dims: [B], data: float(alpha) },
+      });
+      const res: AttributionResult = { f: toF32(out.f.data), grad: toF32(out.grad.data), embeds: toF32(out.embeds.data) };
+      if (out.logits) res.logits = toF32(out.logits.data);
+      return res;
+    },
+    release: () => session.release(),
+  };
+}

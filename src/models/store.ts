@@ -1,0 +1,42 @@
+// WeightStore: tensors by Hugging Face name, whatever file they come from. Safetensors tensors are
+// handed out as stored (float32/16/bf16 bytes, no copy); GGUF stores (gguf-store.ts) dequantize.
+import type { SafetensorsFile } from '../weights/index.ts';
+import { WeightsError } from '../weights/index.ts';
+
+export type StoredDType = 'float32' | 'float16' | 'bfloat16';
+
+export interface StoredTensor {
+  dtype: StoredDType;
+  /** Hub / PyTorch order ([out, in] for a linear). */
+  shape: number[];
+  /** Little-endian element bytes. */
+  bytes: Uint8Array;
+}
+
+export interface WeightStore {
+  /** File name(s), for error messages. */
+  file: string;
+  names(): string[];
+  get(name: string): Promise<StoredTensor>;
+}
+
+const ST_DTYPES: Record<string, StoredDType> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
+
+/** One or more safetensors files (shards) as one store. */
+export function safetensorsStore(files: SafetensorsFile[]): WeightStore {
+  const where = new Map<string, SafetensorsFile>();
+  for (const f of files) for (const t of f.tensors) where.set(t.name, f);
+  const fileNames = files.map((f) => f.source.name).join(', ');
+  return {
+    file: fileNames,
+    names: () => [...where.keys()],
+    async get(name) {
+      const f = where.get(name);
+      if (!f) throw new WeightsError(fileNames, `no tensor named '${name}'`);
+      const t = await f.read(name);
+      const dtype = ST_DTYPES[t.dtype];
+      if (!dtype) throw new WeightsError(f.source.name, `tensor '${name}' has dtype ${t.dtype}; float32, float16 or bfloat16 expected`);
+      return { dtype, shape: t.shape, bytes: t.data };
+    },
+  };
+}
