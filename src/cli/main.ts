@@ -1,4 +1,6 @@
 import { commands } from './commands';
+import './atlas-commands';
+import './embed';
 import './info';
 
 const usage = () =>

@@ -1,0 +1,66 @@
+// A model's files -> everything embedModel needs. The same code serves local files (Node file
+// sources, browser File objects) and hub downloads: files arrive as named ByteSources.
+import * as models from '../models/index.ts';
+import { loadTokenizer, type Tokenizer } from '../text/tokenizer.ts';
+import { tokenizerFromGguf } from '../text/gguf-tokenizer.ts';
+import { type ByteSource, openGGUF, openSafetensors } from '../weights/index.ts';
+
+export interface OpenedModel {
+  spec: models.ArchSpec;
+  model: models.LoadedModel;
+  tokenizer: Tokenizer;
+  /** 'gguf' or 'safetensors', and the weights file names (for identity and errors). */
+  format: 'gguf' | 'safetensors';
+  weightFiles: string[];
+}
+
+const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
+
+async function readJson(src: ByteSource): Promise<any> {
+  const text = new TextDecoder().decode(await src.read(0, src.size));
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${src.name}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/**
+ * Opens a GGUF file, or a Hugging Face model folder (config.json, tokenizer.json,
+ * tokenizer_config.json, model.safetensors or shards listed by model.safetensors.index.json).
+ * Unsupported architectures and wrong shapes fail here, before any graph is built.
+ */
+export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
+  const byName = new Map(files.map((f) => [base(f.name), f]));
+  const ggufs = files.filter((f) => base(f.name).toLowerCase().endsWith('.gguf'));
+  if (ggufs.length > 1) throw new Error(`several GGUF files given (${ggufs.map((f) => base(f.name)).join(', ')}): pick one`);
+  if (ggufs.length === 1) {
+    const gguf = await openGGUF(ggufs[0]);
+    const spec = models.archSpecFromGguf(gguf.metadata);
+    const model = await models.loadModel(spec, models.ggufStore(gguf, spec));
+    return { spec, model, tokenizer: tokenizerFromGguf(gguf.metadata), format: 'gguf', weightFiles: [base(ggufs[0].name)] };
+  }
+
+  const config = byName.get('config.json');
+  if (!config) throw new Error('no config.json and no .gguf file: give a GGUF file or a model folder with config.json');
+  const spec = models.archSpecFromConfig(await readJson(config));
+  const index = byName.get('model.safetensors.index.json');
+  let shardNames: string[];
+  if (index) {
+    const map = (await readJson(index)).weight_map ?? {};
+    shardNames = [...new Set(Object.values(map) as string[])].sort();
+  } else {
+    shardNames = [...byName.keys()].filter((n) => n.endsWith('.safetensors')).sort();
+  }
+  if (shardNames.length === 0) throw new Error('no weights: expected model.safetensors (or shards with their index) beside config.json');
+  const missing = shardNames.filter((n) => !byName.has(n));
+  if (missing.length) throw new Error(`model.safetensors.index.json lists ${missing.join(', ')}, which is missing`);
+  const shards = await Promise.all(shardNames.map((n) => openSafetensors(byName.get(n)!)));
+  const model = await models.loadModel(spec, models.safetensorsStore(shards));
+
+  const tok = byName.get('tokenizer.json');
+  if (!tok) throw new Error('no tokenizer.json beside config.json (the model\'s own tokenizer is needed for word alignment)');
+  const tokConfig = byName.get('tokenizer_config.json');
+  const tokenizer = loadTokenizer(await readJson(tok), tokConfig ? await readJson(tokConfig) : {});
+  return { spec, model, tokenizer, format: 'safetensors', weightFiles: shardNames };
+}

@@ -1,0 +1,170 @@
+// `able embed`: one model's ABLE embedding, from a hub id, a model folder or a GGUF file.
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { basename, join } from 'node:path';
+import pkg from '../../package.json' with { type: 'json' };
+import { type EmbedResult, embedModel } from '../able/embed.ts';
+import { type EmbeddingRecord, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
+import { openModel } from '../able/open-model.ts';
+import { PROBE_SET_V1, type ProbeSet, validateProbeSet } from '../able/probes/index.ts';
+import { type AttributionMethod, DEFAULT_IG_STEPS } from '../able/spec.ts';
+import { nodeRuntime } from '../engine/runtime-node.ts';
+import { createAttributionSession } from '../models/index.ts';
+import { segmentWords } from '../text/words.ts';
+import { BlobSource, type ByteSource } from '../weights/index.ts';
+import { HubClient } from '../weights/hub.ts';
+import { commands } from './commands.ts';
+import { hubOptionsFromEnv, NodeHubCache } from './hub-cache-node.ts';
+import { NodeFileSource } from './node-source.ts';
+import { progressBar } from './progress.ts';
+
+export interface EmbedCliOptions {
+  method: AttributionMethod;
+  probes: ProbeSet;
+  threads?: number;
+  where?: string;
+  quiet?: boolean;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** Local path or hub id -> the files as byte sources and the model's identity. */
+async function resolveInput(input: string, quiet: boolean): Promise<{ files: ByteSource[]; identity: ModelIdentity; label: string }> {
+  if (existsSync(input)) {
+    if (statSync(input).isDirectory()) {
+      const names = readdirSync(input).filter((n) => statSync(join(input, n)).isFile());
+      const files = await Promise.all(names.map((n) => NodeFileSource.open(join(input, n))));
+      const weights = names.filter((n) => n.endsWith('.safetensors')).sort();
+      // The identity of a folder is the hash of its weights, file by file, in name order.
+      const h = createHash('sha256');
+      for (const w of weights) h.update(`${w}:${await sha256File(join(input, w))}\n`);
+      return { files, identity: { file: basename(input), sha256: h.digest('hex') }, label: basename(input) };
+    }
+    return {
+      files: [await NodeFileSource.open(input)],
+      identity: { file: basename(input), sha256: await sha256File(input) },
+      label: basename(input),
+    };
+  }
+  if (!/^[\w.-]+\/[\w.-]+(@[\w./-]+)?(:[\w.-]+\.gguf)?$/.test(input)) {
+    throw new Error(`"${input}" is neither an existing file or folder nor a hub id (org/name[@revision][:file.gguf])`);
+  }
+  const [ref, gguf] = input.split(':');
+  const env = hubOptionsFromEnv();
+  const bar = quiet ? null : progressBar('download');
+  const client = new HubClient({
+    ...env,
+    cache: new NodeHubCache(env.cacheDir),
+    onProgress: (p) => bar?.update(p.loaded, p.total ?? p.loaded, p.file),
+  });
+  const m = await client.model(ref, gguf ? { gguf } : {});
+  bar?.end();
+  const files = [...m.files].map(([path, blob]) => new BlobSource(blob, path));
+  return { files, identity: { hubId: m.repoId, revision: m.sha }, label: m.repoId };
+}
+
+/** Embeds one model; returns the embedding record ready to write. */
+export async function embedFromInput(input: string, o: EmbedCliOptions): Promise<EmbeddingRecord> {
+  const t0 = Date.now();
+  const { files, identity, label } = await resolveInput(input, o.quiet ?? false);
+  const opened = await openModel(files);
+  const bar = o.quiet ? null : progressBar('embed');
+  let sessions = 0;
+  const res: EmbedResult = await embedModel({
+    modelName: label,
+    tokenizer: opened.tokenizer,
+    hiddenSize: opened.spec.hidden,
+    probes: o.probes,
+    method: o.method,
+    sessions: (T, B) => {
+      sessions++;
+      return createAttributionSession(nodeRuntime, opened.model, { T, B, threads: o.threads });
+    },
+    onProgress: (p) => bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
+  });
+  bar?.end();
+  const wallTimeS = (Date.now() - t0) / 1000;
+  return {
+    format: 'able-embedding/1',
+    spec: res.spec,
+    specHash: res.specHash,
+    model: identity,
+    engine: { name: pkg.name, version: pkg.version, provider: 'cpu' },
+    computed: {
+      where: o.where ?? `able embed (onnxruntime-node) on ${hostname()}`,
+      date: new Date().toISOString(),
+      wallTimeS,
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    },
+    probeTimingsMs: res.probeTimingsMs.map((t) => Math.round(t * 10) / 10),
+    targetLogProbs: res.targetLogProbs,
+    dim: res.vector.length,
+    vector: res.vector,
+  };
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i >= 0 && (i + 1 >= args.length || args[i + 1].startsWith('--'))) throw new Error(`${name} needs a value`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** --method / --steps / --probes / --threads, shared by `embed` and `atlas build`. */
+export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
+  const methodName = flag(args, '--method') ?? 'gxi';
+  const stepsArg = flag(args, '--steps');
+  let method: AttributionMethod;
+  if (methodName === 'gxi' || methodName === 'grad-norm') {
+    if (stepsArg) throw new Error('--steps applies to --method ig only');
+    method = { kind: methodName };
+  } else if (methodName === 'ig') {
+    const steps = stepsArg ? Number(stepsArg) : DEFAULT_IG_STEPS;
+    if (!Number.isInteger(steps) || steps < 1 || steps > 256) throw new Error(`--steps must be an integer from 1 to 256, got "${stepsArg}"`);
+    method = { kind: 'ig', steps };
+  } else throw new Error(`--method must be gxi, ig or grad-norm, got "${methodName}"`);
+  const probesPath = flag(args, '--probes');
+  const probes = probesPath
+    ? validateProbeSet(JSON.parse(readFileSync(probesPath, 'utf8')), (t) => segmentWords(t).length)
+    : PROBE_SET_V1;
+  const threadsArg = flag(args, '--threads');
+  return { method, probes, threads: threadsArg ? Number(threadsArg) : undefined, where: flag(args, '--where') };
+}
+
+commands.push({
+  name: 'embed',
+  summary: 'compute the ABLE embedding of one model (hub id, model folder or GGUF file)',
+  help: [
+    'Usage: able embed <hub-id[@revision][:file.gguf] | path/to/model-dir | file.gguf> [options]',
+    '',
+    '  --method gxi|ig|grad-norm   attribution method (default gxi)',
+    `  --steps m                   integrated-gradient steps for ig (default ${DEFAULT_IG_STEPS})`,
+    '  --probes FILE               probe set JSON (default: the built-in v1)',
+    '  --out FILE                  output (default <model>.<spec hash>.able.json; .bin writes the binary form)',
+    '  --threads N                 onnxruntime intra-op threads',
+    '  --where TEXT                provenance note stored in the file (default: host name)',
+    '',
+    'Hub downloads honour HF_ENDPOINT and HF_TOKEN and are cached in ABLE_HUB_CACHE (default ~/.cache/able-atlas/hub).',
+  ].join('\n'),
+  async run(args) {
+    const input = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+    if (!input) throw new Error('give a hub id, a model folder or a .gguf file (see able embed --help)');
+    const opts = embedOptionsFromArgs(args);
+    const rec = await embedFromInput(input, opts);
+    const name = ('hubId' in rec.model ? rec.model.hubId : rec.model.file).replace(/[^\w.-]+/g, '_');
+    const out = flag(args, '--out') ?? `${name}.${rec.specHash.slice(0, 12)}.able.json`;
+    if (out.endsWith('.bin')) {
+      const { embeddingToBin } = await import('../able/embedding-file.ts');
+      writeFileSync(out, embeddingToBin(rec));
+    } else writeFileSync(out, embeddingToJson(rec, { base64: true }));
+    console.log(
+      `${out}: dimension ${rec.dim}, ${rec.computed.wallTimeS.toFixed(1)} s wall, provider ${rec.engine.provider}, ` +
+        `peak RSS ${rec.computed.peakRssMiB} MiB, spec ${rec.specHash.slice(0, 12)} (${rec.spec.attribution})`,
+    );
+    return 0;
+  },
+});
