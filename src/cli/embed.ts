@@ -7,13 +7,14 @@ import pkg from '../../package.json' with { type: 'json' };
 import { type EmbedResult, embedModel } from '../able/embed.ts';
 import { type EmbeddingRecord, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
 import { openModel } from '../able/open-model.ts';
-import { PROBE_SET_V1, type ProbeSet, validateProbeSet } from '../able/probes/index.ts';
-import { type AttributionMethod, DEFAULT_IG_STEPS } from '../able/spec.ts';
+import { PROBE_SET_V1, type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes/index.ts';
+import { type AttributionMethod, DEFAULT_IG_STEPS, makeSpec, specHash } from '../able/spec.ts';
 import { nodeRuntime } from '../engine/runtime-node.ts';
 import { createAttributionSession } from '../models/index.ts';
 import { segmentWords } from '../text/words.ts';
 import { BlobSource, type ByteSource } from '../weights/index.ts';
 import { HubClient } from '../weights/hub.ts';
+import { registerAtlasBuild } from './atlas-commands.ts';
 import { commands } from './commands.ts';
 import { hubOptionsFromEnv, NodeHubCache } from './hub-cache-node.ts';
 import { NodeFileSource } from './node-source.ts';
@@ -24,6 +25,8 @@ export interface EmbedCliOptions {
   probes: ProbeSet;
   threads?: number;
   where?: string;
+  /** For local files: the name stored as the model's identity (default: the file or folder name). */
+  name?: string;
   quiet?: boolean;
 }
 
@@ -71,7 +74,9 @@ async function resolveInput(input: string, quiet: boolean): Promise<{ files: Byt
 /** Embeds one model; returns the embedding record ready to write. */
 export async function embedFromInput(input: string, o: EmbedCliOptions): Promise<EmbeddingRecord> {
   const t0 = Date.now();
-  const { files, identity, label } = await resolveInput(input, o.quiet ?? false);
+  const resolved = await resolveInput(input, o.quiet ?? false);
+  const { files, label } = resolved;
+  const identity = o.name && 'file' in resolved.identity ? { ...resolved.identity, file: o.name } : resolved.identity;
   const opened = await openModel(files);
   const bar = o.quiet ? null : progressBar('embed');
   let sessions = 0;
@@ -132,7 +137,13 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     ? validateProbeSet(JSON.parse(readFileSync(probesPath, 'utf8')), (t) => segmentWords(t).length)
     : PROBE_SET_V1;
   const threadsArg = flag(args, '--threads');
-  return { method, probes, threads: threadsArg ? Number(threadsArg) : undefined, where: flag(args, '--where') };
+  return {
+    method,
+    probes,
+    threads: threadsArg ? Number(threadsArg) : undefined,
+    where: flag(args, '--where'),
+    name: flag(args, '--name'),
+  };
 }
 
 commands.push({
@@ -147,6 +158,7 @@ commands.push({
     '  --out FILE                  output (default <model>.<spec hash>.able.json; .bin writes the binary form)',
     '  --threads N                 onnxruntime intra-op threads',
     '  --where TEXT                provenance note stored in the file (default: host name)',
+    '  --name NAME                 identity name for a local model (default: its file or folder name)',
     '',
     'Hub downloads honour HF_ENDPOINT and HF_TOKEN and are cached in ABLE_HUB_CACHE (default ~/.cache/able-atlas/hub).',
   ].join('\n'),
@@ -167,4 +179,17 @@ commands.push({
     );
     return 0;
   },
+});
+
+// `able atlas build`: each manifest entry is embedded from its hub id (or a local `path` it names).
+registerAtlasBuild(async (args) => {
+  const opts = { ...embedOptionsFromArgs(args), quiet: true };
+  const spec = makeSpec({ probeSet: await probeSetRef(opts.probes), attribution: opts.method });
+  return {
+    specHash: await specHash(spec),
+    embedOne: (entry) => {
+      const path = (entry as { path?: string }).path;
+      return embedFromInput(path ?? entry.id, path ? { ...opts, name: entry.id } : opts);
+    },
+  };
 });
