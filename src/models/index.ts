@@ -1,6 +1,8 @@
 // Public API of src/models (used by src/able/embed.ts and the CLI):
 //
-//   archSpecFromConfig(configJson) / archSpecFromGguf(gguf.metadata) -> ArchSpec
+//   archSpecFromConfig(configJson) / archSpecFromGguf(ggufFile) -> ArchSpec
+//       (archSpecFromGguf also takes gguf.metadata alone: then the head is assumed tied and the
+//       biases the family's usual ones; ggufStore refuses a file that says otherwise)
 //       throws UnsupportedArchitectureError (names the architecture and the supported list) or
 //       ModelConfigError (a config value we do not implement, e.g. rope type 'yarn').
 //   safetensorsStore(files) / ggufStore(gguf, spec) -> WeightStore (tensors by HF name)
@@ -16,6 +18,7 @@
 //   createAttributionSession(runtime, model, {T, B}) -> {run(ids, targetMask, alpha), provider, createMs, release}
 export { archSpecFromConfig } from './config.ts';
 export type { Family, ForwardContext } from './family.ts';
+export { archSpecFromGguf, ggufStore } from './gguf.ts';
 export { FAMILIES } from './families.ts';
 export { type AttributionGraphOptions, buildAttributionGraph } from './graph.ts';
 export { type LoadedModel, loadModel } from './load.ts';

@@ -14,12 +14,16 @@ export interface LoadedModel {
   file: string;
 }
 
-/** GPT-2 hub checkpoints come with and without the `transformer.` prefix. */
+/**
+ * The same tensor under the names checkpoints actually use: GPT-2 hub files with and without the
+ * `transformer.` prefix; GPT-NeoX's untied head as `embed_out.weight` (Pythia) or `lm_head.weight`
+ * (transformers 5).
+ */
 function resolve(name: string, have: Set<string>): string | null {
-  if (have.has(name)) return name;
-  if (name.startsWith('transformer.') && have.has(name.slice('transformer.'.length)))
-    return name.slice('transformer.'.length);
-  return null;
+  const alts = [name];
+  if (name.startsWith('transformer.')) alts.push(name.slice('transformer.'.length));
+  if (name === 'embed_out.weight') alts.push('lm_head.weight');
+  return alts.find((n) => have.has(n)) ?? null;
 }
 
 export async function loadModel(spec: ArchSpec, store: WeightStore): Promise<LoadedModel> {

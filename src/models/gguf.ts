@@ -1,0 +1,295 @@
+// GGUF -> ArchSpec (from the metadata llama.cpp's convert_hf_to_gguf writes) and a WeightStore
+// that presents the tensors under Hugging Face names and layouts, undoing what the converter did:
+// llama q/k row permutation, Gemma's stored (1 + w) norms, GPT-2's transposed Conv1D weights,
+// GPT-NeoX's regrouped fused qkv. Quantized tensors are dequantized to float32.
+import { dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
+import { lookupGguf } from './registry.ts';
+import { type ArchSpec, ModelConfigError, type RopeScaling } from './spec.ts';
+import type { StoredTensor, WeightStore } from './store.ts';
+
+type GGUFLike = Pick<GGUFFile, 'metadata' | 'tensors'>;
+type Metadata = GGUFFile['metadata'];
+
+const WHERE = 'GGUF metadata';
+
+function meta(m: Metadata) {
+  const get = (k: string) => m.get(k);
+  const num = (k: string, fallback?: number): number => {
+    const v = get(k);
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (fallback !== undefined) return fallback;
+    throw new ModelConfigError(WHERE, `missing ${k}`);
+  };
+  return { get, num };
+}
+
+/**
+ * Pass the opened GGUF file: whether the head is tied and which biases exist are read from its
+ * tensor list. Given the metadata map alone, the head is taken as tied and biases as the family's
+ * usual ones; ggufStore then refuses a file that contradicts this (no silent mismatch).
+ */
+export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
+  const f: GGUFLike | null = src instanceof Map ? null : src;
+  const { get, num } = meta(src instanceof Map ? src : src.metadata);
+  const arch = get('general.architecture');
+  if (typeof arch !== 'string') throw new ModelConfigError(WHERE, 'missing general.architecture');
+  const { family, generation } = lookupGguf(arch, `${WHERE} general.architecture`);
+  const k = (s: string) => `${arch}.${s}`;
+  const known = f !== null;
+  const names = new Set(f ? f.tensors.map((t) => t.name) : []);
+  const embed = f?.tensors.find((t) => t.name === 'token_embd.weight');
+  const hidden = num(k('embedding_length'));
+  const heads = num(k('attention.head_count'));
+  const kvHeads = num(k('attention.head_count_kv'), heads);
+  const headDim = num(k('attention.key_length'), hidden / heads);
+  const layers = num(k('block_count'));
+  const tokens = get('tokenizer.ggml.tokens');
+  const vocabSize = num(k('vocab_size'), Array.isArray(tokens) ? tokens.length : (embed?.shape[0] ?? Number.NaN));
+  if (!Number.isFinite(vocabSize)) throw new ModelConfigError(WHERE, 'cannot tell the vocabulary size');
+  const isLayerNorm = family === 'gpt2' || family === 'gpt-neox';
+  const normEps = isLayerNorm ? num(k('attention.layer_norm_epsilon')) : num(k('attention.layer_norm_rms_epsilon'));
+  if (names.has('rope_factors_long.weight') || names.has('rope_factors_short.weight'))
+    throw new ModelConfigError(WHERE, 'longrope (rope_factors_* tensors) is not implemented');
+
+  const scalingType = get(k('rope.scaling.type'));
+  let scaling: RopeScaling = { type: 'default' };
+  if (scalingType === 'linear') scaling = { type: 'linear', factor: num(k('rope.scaling.factor')) };
+  else if (scalingType !== undefined && scalingType !== 'none')
+    throw new ModelConfigError(WHERE, `rope scaling '${String(scalingType)}' is not implemented`);
+  const theta = num(k('rope.freq_base'), 10000);
+  const rotaryDim = num(k('rope.dimension_count'), headDim);
+  const rope = family === 'gpt2' ? null : { theta, rotaryDim, scaling };
+  // llama.cpp: Gemma 3 sliding layers use base 10000 without scaling
+  const ropeLocal = family === 'gemma' && generation === 3 ? { theta: 10000, rotaryDim, scaling: { type: 'default' as const } } : null;
+
+  const window = get(k('attention.sliding_window'));
+  let layerTypes: ('full' | 'sliding')[] = Array.from({ length: layers }, () => 'full');
+  let slidingWindow: number | null = null;
+  if (typeof window === 'number' && window > 0) {
+    // llama.cpp's swa patterns: Gemma 2 every 2nd layer full, Gemma 3 every 6th; others all sliding
+    const pattern = family === 'gemma' ? (generation === 2 ? 2 : generation === 3 ? 6 : 0) : 1;
+    if (pattern > 0) {
+      layerTypes = layerTypes.map((_, i) => (pattern === 1 || (i + 1) % pattern ? 'sliding' : 'full'));
+      slidingWindow = window;
+    }
+  }
+  const gemma23 = family === 'gemma' && generation >= 2;
+  // llama.cpp: Gemma 2/3 27B scale q.k by (hidden/heads)^-0.5, the others by head_dim^-0.5
+  const qpas = gemma23 && hidden / heads !== headDim && (layers === 46 || layers === 62) ? hidden / heads : headDim;
+  const opt = (s: string) => {
+    const v = get(k(s));
+    return typeof v === 'number' && v > 0 ? v : null;
+  };
+  return {
+    family,
+    generation,
+    architecture: `gguf:${arch}`,
+    source: 'gguf',
+    vocabSize,
+    hidden,
+    layers,
+    heads,
+    kvHeads,
+    headDim,
+    intermediate: num(k('feed_forward_length')),
+    normEps,
+    activation: family === 'gemma' || family === 'gpt2' ? 'gelu-tanh' : family === 'gpt-neox' ? 'gelu-erf' : 'silu',
+    tiedEmbeddings: known ? !names.has('output.weight') : true,
+    embedScale: family === 'gemma' ? Math.fround(Math.sqrt(hidden)) : 1,
+    maxPositions: family === 'gpt2' ? num(k('context_length')) : 0,
+    rope,
+    ropeLocal,
+    layerTypes,
+    slidingWindow,
+    attnScale: qpas ** -0.5,
+    attnSoftcap: gemma23 ? opt('attn_logit_softcapping') : null,
+    finalSoftcap: gemma23 ? opt('final_logit_softcapping') : null,
+    ...(known ? biasesOf(names) : usualBiases(family)),
+    parallelResidual: family === 'gpt-neox' ? get(k('use_parallel_residual')) !== false : false,
+  };
+}
+
+function biasesOf(names: Set<string>) {
+  return {
+    qkvBias: names.has('blk.0.attn_q.bias') || names.has('blk.0.attn_qkv.bias'),
+    oBias: names.has('blk.0.attn_output.bias'),
+    mlpBias: names.has('blk.0.ffn_up.bias'),
+  };
+}
+
+function usualBiases(family: ArchSpec['family']) {
+  const all = family === 'gpt2' || family === 'gpt-neox';
+  return { qkvBias: all || family === 'qwen2', oBias: all, mlpBias: all };
+}
+
+type Fix = 'none' | 'permuteQ' | 'permuteK' | 'gemmaNorm' | 'transpose' | 'neoxQkv';
+
+interface Mapping {
+  gguf: string;
+  fix: Fix;
+}
+
+/** HF name -> GGUF name (+ the inverse of what the converter did) for one spec. */
+function nameMap(spec: ArchSpec, ggufNames: Set<string>): Map<string, Mapping> {
+  const m = new Map<string, Mapping>();
+  const add = (hf: string, gguf: string, fix: Fix = 'none') => {
+    if (ggufNames.has(gguf)) m.set(hf, { gguf, fix });
+  };
+  const wb = (hf: string, gguf: string, fix: Fix = 'none', biasFix: Fix = 'none') => {
+    add(`${hf}.weight`, `${gguf}.weight`, fix);
+    add(`${hf}.bias`, `${gguf}.bias`, biasFix);
+  };
+  const f = spec.family;
+  const llamaArch = spec.architecture === 'gguf:llama';
+  const gemma = f === 'gemma';
+  const normFix: Fix = gemma ? 'gemmaNorm' : 'none';
+  if (f === 'gpt2') {
+    const P = 'transformer.';
+    add(`${P}wte.weight`, 'token_embd.weight');
+    add(`${P}wpe.weight`, 'position_embd.weight');
+    add('lm_head.weight', 'output.weight');
+    wb(`${P}ln_f`, 'output_norm');
+    for (let i = 0; i < spec.layers; i++) {
+      const h = `${P}h.${i}.`;
+      const b = `blk.${i}.`;
+      wb(`${h}ln_1`, `${b}attn_norm`);
+      wb(`${h}ln_2`, `${b}ffn_norm`);
+      wb(`${h}attn.c_attn`, `${b}attn_qkv`, 'transpose');
+      wb(`${h}attn.c_proj`, `${b}attn_output`, 'transpose');
+      wb(`${h}mlp.c_fc`, `${b}ffn_up`, 'transpose');
+      wb(`${h}mlp.c_proj`, `${b}ffn_down`, 'transpose');
+    }
+    return m;
+  }
+  if (f === 'gpt-neox') {
+    const P = 'gpt_neox.';
+    add(`${P}embed_in.weight`, 'token_embd.weight');
+    add('embed_out.weight', 'output.weight');
+    wb(`${P}final_layer_norm`, 'output_norm');
+    for (let i = 0; i < spec.layers; i++) {
+      const h = `${P}layers.${i}.`;
+      const b = `blk.${i}.`;
+      wb(`${h}input_layernorm`, `${b}attn_norm`);
+      wb(`${h}post_attention_layernorm`, `${b}ffn_norm`);
+      wb(`${h}attention.query_key_value`, `${b}attn_qkv`, 'neoxQkv', 'neoxQkv');
+      wb(`${h}attention.dense`, `${b}attn_output`);
+      wb(`${h}mlp.dense_h_to_4h`, `${b}ffn_up`);
+      wb(`${h}mlp.dense_4h_to_h`, `${b}ffn_down`);
+    }
+    return m;
+  }
+  add('model.embed_tokens.weight', 'token_embd.weight');
+  add('lm_head.weight', 'output.weight');
+  add('model.norm.weight', 'output_norm.weight', normFix);
+  for (let i = 0; i < spec.layers; i++) {
+    const h = `model.layers.${i}.`;
+    const b = `blk.${i}.`;
+    add(`${h}input_layernorm.weight`, `${b}attn_norm.weight`, normFix);
+    if (gemma && spec.generation >= 2) {
+      add(`${h}post_attention_layernorm.weight`, `${b}post_attention_norm.weight`, normFix);
+      add(`${h}pre_feedforward_layernorm.weight`, `${b}ffn_norm.weight`, normFix);
+      add(`${h}post_feedforward_layernorm.weight`, `${b}post_ffw_norm.weight`, normFix);
+    } else add(`${h}post_attention_layernorm.weight`, `${b}ffn_norm.weight`, normFix);
+    const a = `${h}self_attn.`;
+    if (f === 'phi3') {
+      add(`${a}qkv_proj.weight`, `${b}attn_qkv.weight`);
+      add(`${h}mlp.gate_up_proj.weight`, `${b}ffn_up.weight`);
+    } else {
+      wb(`${a}q_proj`, `${b}attn_q`, llamaArch ? 'permuteQ' : 'none', llamaArch ? 'permuteQ' : 'none');
+      wb(`${a}k_proj`, `${b}attn_k`, llamaArch ? 'permuteK' : 'none', llamaArch ? 'permuteK' : 'none');
+      wb(`${a}v_proj`, `${b}attn_v`);
+      add(`${a}q_norm.weight`, `${b}attn_q_norm.weight`, normFix);
+      add(`${a}k_norm.weight`, `${b}attn_k_norm.weight`, normFix);
+      wb(`${h}mlp.gate_proj`, `${b}ffn_gate`);
+      wb(`${h}mlp.up_proj`, `${b}ffn_up`);
+    }
+    wb(`${a}o_proj`, `${b}attn_output`);
+    wb(`${h}mlp.down_proj`, `${b}ffn_down`);
+  }
+  return m;
+}
+
+/** Rows of a [rows, cols] matrix reordered: out row r = in row src(r). */
+function permuteRows(x: Float32Array, rows: number, src: (r: number) => number): Float32Array {
+  const cols = x.length / rows;
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < rows; r++) out.set(x.subarray(src(r) * cols, (src(r) + 1) * cols), r * cols);
+  return out;
+}
+
+/** llama.cpp's permute for interleaved rope, undone: HF row (h, t, j) = GGUF row (h, j, t). */
+function unpermuteLlama(x: Float32Array, rows: number, nHead: number): Float32Array {
+  const n = rows / nHead / 2;
+  return permuteRows(x, rows, (r) => {
+    const h = Math.floor(r / (2 * n));
+    const t = Math.floor((r % (2 * n)) / n);
+    const j = r % n;
+    return h * 2 * n + 2 * j + t;
+  });
+}
+
+function applyFix(fix: Fix, x: Float32Array, shape: number[], spec: ArchSpec): Float32Array {
+  const rows = shape[0];
+  switch (fix) {
+    case 'permuteQ':
+      return unpermuteLlama(x, rows, spec.heads);
+    case 'permuteK':
+      return unpermuteLlama(x, rows, spec.kvHeads);
+    case 'gemmaNorm':
+      // GGUF stores 1 + w; our Gemma norms (like transformers) multiply by 1 + w
+      return x.map((v) => v - 1);
+    case 'transpose': {
+      if (shape.length === 1) return x;
+      const [r, c] = shape;
+      const out = new Float32Array(x.length);
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j];
+      return out;
+    }
+    case 'neoxQkv': {
+      // GGUF groups [q of all heads | k | v]; HF interleaves per head [h: q k v]
+      const H = spec.heads;
+      const hd = rows / 3 / H;
+      return permuteRows(x, rows, (r) => {
+        const h = Math.floor(r / (3 * hd));
+        const j = Math.floor((r % (3 * hd)) / hd);
+        return j * H * hd + h * hd + (r % hd);
+      });
+    }
+    default:
+      return x;
+  }
+}
+
+const asBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** The tensors of a GGUF file under HF names (see the file comment for what is undone). */
+export function ggufStore(file: GGUFFile, spec: ArchSpec): WeightStore {
+  const fileName = file.source.name;
+  const infos = new Map(file.tensors.map((t) => [t.name, t]));
+  const have = new Set(infos.keys());
+  const map = nameMap(spec, have);
+  const actual = { tiedEmbeddings: !have.has('output.weight'), ...biasesOf(have) };
+  for (const [k, v] of Object.entries(actual))
+    if (spec[k as keyof typeof actual] !== v)
+      throw new ModelConfigError(
+        fileName,
+        `the spec says ${k}=${spec[k as keyof typeof actual]} but the file's tensors say ${v}: build the spec with archSpecFromGguf(ggufFile), not from its metadata alone`,
+      );
+  return {
+    file: fileName,
+    names: () => [...map.keys()],
+    async get(name): Promise<StoredTensor> {
+      const m = map.get(name);
+      if (!m) throw new WeightsError(fileName, `no tensor for '${name}'`);
+      const info = infos.get(m.gguf)!;
+      const raw = await file.readRaw(m.gguf);
+      const fix = m.fix;
+      const shape = fix === 'transpose' && info.shape.length === 2 ? [info.shape[1], info.shape[0]] : [...info.shape];
+      if (fix === 'none' && info.type === GGMLType.F16) return { dtype: 'float16', shape, bytes: raw };
+      if (fix === 'none' && info.type === GGMLType.BF16) return { dtype: 'bfloat16', shape, bytes: raw };
+      const x = dequantize(info.type, raw, `${fileName}: tensor '${m.gguf}'`);
+      return { dtype: 'float32', shape, bytes: asBytes(applyFix(fix, x, info.shape, spec)) };
+    },
+  };
+}
