@@ -86,4 +86,10 @@ describe("span rules on hand-checked cases", () => {
     expect(enc.spans[1]).toEqual([2, 5]); // " " + first bytes of 🦩
     for (const s of enc.spans.slice(2)) expect(s).toEqual([3, 5]);
   });
+
+  it("consumes special-token strings written in the text but gives them no span", () => {
+    // Python `tokenizers`: ids [64, 50256, 275], and [2, 10979, 1, 13534] for Gemma 3.
+    expect(gpt2.encode("a<|endoftext|> b")).toEqual({ ids: [64, 50256, 275], spans: [[0, 1], null, [14, 16]] });
+    expect(gemma3.encode("Hi<eos>there")).toEqual({ ids: [2, 10979, 1, 13534], spans: [null, [0, 2], null, [7, 12]] });
+  });
 });
