@@ -109,6 +109,8 @@ export function loadTokenizer(tokenizerJson: Json, tokenizerConfig: Json = {}, o
     Object.values((json.post_processor?.special_tokens ?? {}) as Json).flatMap((s: Json) => s.ids ?? []),
   );
 
+  // One past the largest id, added tokens included: every id encode() returns is below it (a
+  // model's embedding table may have more rows, e.g. padding to a multiple of 64).
   let vocabSize = 0;
   for (const id of ids.values()) vocabSize = Math.max(vocabSize, id + 1);
   const bos = tokenString(tokenizerConfig.bos_token);
