@@ -95,7 +95,8 @@ class Cursor {
   pos = 0;
   what = 'header';
   private readonly view: DataView;
-  private static readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true }) // Gemma has tokens that start with U+FEFF;
+  // ignoreBOM: Gemma has tokens that start with U+FEFF, which a default decoder drops.
+  private static readonly utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
   constructor(
     private readonly bytes: Uint8Array,
     private readonly fileSize: number,
