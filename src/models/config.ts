@@ -83,6 +83,7 @@ export function archSpecFromConfig(config: Json): ArchSpec {
   const normEps = num(c, ['rms_norm_eps', 'layer_norm_eps', 'layer_norm_epsilon']);
   const actName = c.hidden_activation ?? c.hidden_act ?? c.activation_function;
   const tieDefault = family === 'gemma' || family === 'gpt2';
+  if (c.scale_attn_by_inverse_layer_idx) throw new ModelConfigError(WHERE, 'scale_attn_by_inverse_layer_idx is not implemented');
   if (c.use_bidirectional_attention) throw new ModelConfigError(WHERE, 'bidirectional attention is not a causal LM');
 
   let rope: RopeSpec | null = null;
