@@ -82,7 +82,7 @@ for (const { name, file } of MODELS) {
       }
       await s.release();
       console.log(
-        `${name}: ${ref.probes.length} probes, worst logits maxAbs ${worstLogits.toExponential(2)}, f absErr ${worstF.toExponential(2)}, grad cosine ${worstCos.toFixed(7)}, grad maxRel ${worstGrad.toExponential(2)}`,
+        `${name}: ${ref.probes.length} probes, worst logits maxAbs ${worstLogits.toExponential(2)}, f absErr ${worstF.toExponential(2)}, grad 1-cosine ${(1 - worstCos).toExponential(1)}, grad maxRel ${worstGrad.toExponential(2)}`,
       );
       expect(worstLogits).toBeLessThanOrEqual(1e-3);
       expect(worstCos).toBeGreaterThanOrEqual(0.9999);
