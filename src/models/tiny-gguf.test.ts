@@ -125,3 +125,169 @@ describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () 
     expect(() => ggufStore(file, spec)).toThrow(/tiny-llama.gguf: the spec says tiedEmbeddings=true but the file's tensors say false/);
   });
 });
+
+// ---- more families through the GGUF path: each converter step applied here, undone by ggufStore ----
+
+type Conv = (name: string, x: Float32Array, shape: number[]) => { name: string; x: Float32Array; shape: number[] } | null;
+
+const FIXT = join(import.meta.dirname, '../../test/fixtures/tiny');
+
+function renamer(rules: [RegExp, string][]): (n: string) => string {
+  return (n) => {
+    const r = rules.find(([re]) => re.test(n));
+    if (!r) throw new Error(`no GGUF name for ${n}`);
+    return n.replace(r[0], r[1]);
+  };
+}
+
+const LLAMA_LIKE_RULES: [RegExp, string][] = [
+  ...HF_TO_GGUF,
+  [/^model\.layers\.(\d+)\.self_attn\.q_norm\.weight$/, 'blk.$1.attn_q_norm.weight'],
+  [/^model\.layers\.(\d+)\.self_attn\.k_norm\.weight$/, 'blk.$1.attn_k_norm.weight'],
+];
+
+/** convert_hf_to_gguf GPT2Model: Conv1D weights of c_attn, c_proj, c_fc transposed to [out, in]. */
+const gpt2Conv: Conv = (n, x, shape) => {
+  const name = renamer([
+    [/^transformer\.wte\.weight$/, 'token_embd.weight'],
+    [/^transformer\.wpe\.weight$/, 'position_embd.weight'],
+    [/^transformer\.ln_f\.(weight|bias)$/, 'output_norm.$1'],
+    [/^transformer\.h\.(\d+)\.ln_1\.(weight|bias)$/, 'blk.$1.attn_norm.$2'],
+    [/^transformer\.h\.(\d+)\.ln_2\.(weight|bias)$/, 'blk.$1.ffn_norm.$2'],
+    [/^transformer\.h\.(\d+)\.attn\.c_attn\.(weight|bias)$/, 'blk.$1.attn_qkv.$2'],
+    [/^transformer\.h\.(\d+)\.attn\.c_proj\.(weight|bias)$/, 'blk.$1.attn_output.$2'],
+    [/^transformer\.h\.(\d+)\.mlp\.c_fc\.(weight|bias)$/, 'blk.$1.ffn_up.$2'],
+    [/^transformer\.h\.(\d+)\.mlp\.c_proj\.(weight|bias)$/, 'blk.$1.ffn_down.$2'],
+  ])(n);
+  if (shape.length === 2 && /attn_qkv|attn_output|ffn_up|ffn_down/.test(name)) {
+    const [r, c] = shape;
+    const t = new Float32Array(x.length);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = x[i * c + j];
+    return { name, x: t, shape: [c, r] };
+  }
+  return { name, x, shape };
+};
+
+/** convert_hf_to_gguf GPTNeoXModel: query_key_value regrouped from [H, 3, hd] to [3, H, hd] rows. */
+const neoxConv = (H: number): Conv => (n, x, shape) => {
+  const name = renamer([
+    [/^gpt_neox\.embed_in\.weight$/, 'token_embd.weight'],
+    [/^gpt_neox\.final_layer_norm\.(weight|bias)$/, 'output_norm.$1'],
+    [/^gpt_neox\.layers\.(\d+)\.input_layernorm\.(weight|bias)$/, 'blk.$1.attn_norm.$2'],
+    [/^gpt_neox\.layers\.(\d+)\.post_attention_layernorm\.(weight|bias)$/, 'blk.$1.ffn_norm.$2'],
+    [/^gpt_neox\.layers\.(\d+)\.attention\.query_key_value\.(weight|bias)$/, 'blk.$1.attn_qkv.$2'],
+    [/^gpt_neox\.layers\.(\d+)\.attention\.dense\.(weight|bias)$/, 'blk.$1.attn_output.$2'],
+    [/^gpt_neox\.layers\.(\d+)\.mlp\.dense_h_to_4h\.(weight|bias)$/, 'blk.$1.ffn_up.$2'],
+    [/^gpt_neox\.layers\.(\d+)\.mlp\.dense_4h_to_h\.(weight|bias)$/, 'blk.$1.ffn_down.$2'],
+  ])(n);
+  if (!name.includes('attn_qkv')) return { name, x, shape };
+  const rows = shape[0];
+  const cols = x.length / rows;
+  const hd = rows / 3 / H;
+  const out = new Float32Array(x.length);
+  for (let h = 0; h < H; h++)
+    for (let j = 0; j < 3; j++)
+      for (let d = 0; d < hd; d++) {
+        const src = (h * 3 + j) * hd + d;
+        const dst = (j * H + h) * hd + d;
+        out.set(x.subarray(src * cols, (src + 1) * cols), dst * cols);
+      }
+  return { name, x: out, shape };
+};
+
+/** convert_hf_to_gguf GemmaModel: every norm weight stored as 1 + w. */
+const gemmaConv: Conv = (n, x, shape) => {
+  const name = renamer(LLAMA_LIKE_RULES)(n);
+  return { name, x: n.endsWith('norm.weight') ? x.map((v) => v + 1) : x, shape };
+};
+const plainConv: Conv = (n, x, shape) => ({ name: renamer(LLAMA_LIKE_RULES)(n), x, shape });
+
+async function fakeFrom(variant: string, arch: string, conv: Conv, meta: (c: any) => Record<string, unknown>): Promise<GGUFFile> {
+  const d = join(FIXT, variant);
+  const c = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
+  const st = await openSafetensors(new BytesSource(`${variant}/model.safetensors`, new Uint8Array(readFileSync(join(d, 'model.safetensors')))));
+  const data = new Map<string, Uint8Array>();
+  const tensors: GGUFFile['tensors'] = [];
+  for (const t of st.tensors) {
+    const r = conv(t.name, await st.readFloat32(t.name), [...t.shape]);
+    if (!r) continue;
+    data.set(r.name, new Uint8Array(r.x.buffer, r.x.byteOffset, r.x.byteLength));
+    tensors.push({ name: r.name, type: GGMLType.F32, typeName: 'F32', dims: [...r.shape].reverse(), shape: r.shape, nElements: r.x.length, offset: 0, byteLength: r.x.byteLength });
+  }
+  const metadata = new Map<string, any>([['general.architecture', arch]]);
+  for (const [k, v] of Object.entries(meta(c))) metadata.set(`${arch}.${k}`, v);
+  return {
+    source: new BytesSource(`tiny-${variant}.gguf`, new Uint8Array(0)),
+    version: 3,
+    alignment: 32,
+    metadata,
+    metadataTypes: new Map(),
+    tensors,
+    dataOffset: 0,
+    tensor: (n) => tensors.find((t) => t.name === n)!,
+    readRaw: async (n) => data.get(n)!,
+    readFloat32: async () => {
+      throw new Error('unused');
+    },
+    readRows: async () => {
+      throw new Error('unused');
+    },
+  };
+}
+
+const CASES: { variant: string; arch: string; conv: (c: any) => Conv; meta: (c: any) => Record<string, unknown> }[] = [
+  {
+    variant: 'gpt2',
+    arch: 'gpt2',
+    conv: () => gpt2Conv,
+    meta: (c) => ({ embedding_length: c.n_embd, block_count: c.n_layer, feed_forward_length: c.n_inner, 'attention.head_count': c.n_head, 'attention.layer_norm_epsilon': c.layer_norm_epsilon, context_length: c.n_positions }),
+  },
+  {
+    variant: 'gpt_neox',
+    arch: 'gptneox',
+    conv: (c) => neoxConv(c.num_attention_heads),
+    meta: (c) => ({
+      embedding_length: c.hidden_size,
+      block_count: c.num_hidden_layers,
+      feed_forward_length: c.intermediate_size,
+      'attention.head_count': c.num_attention_heads,
+      'attention.layer_norm_epsilon': c.layer_norm_eps,
+      'rope.dimension_count': Math.floor((c.hidden_size / c.num_attention_heads) * c.rope_parameters.partial_rotary_factor),
+      use_parallel_residual: c.use_parallel_residual,
+      context_length: c.max_position_embeddings,
+    }),
+  },
+  {
+    variant: 'gemma',
+    arch: 'gemma',
+    conv: () => gemmaConv,
+    meta: (c) => ({ embedding_length: c.hidden_size, block_count: c.num_hidden_layers, feed_forward_length: c.intermediate_size, 'attention.head_count': c.num_attention_heads, 'attention.head_count_kv': c.num_key_value_heads, 'attention.key_length': c.head_dim, 'attention.layer_norm_rms_epsilon': c.rms_norm_eps, 'rope.freq_base': 10000 }),
+  },
+  {
+    variant: 'qwen3',
+    arch: 'qwen3',
+    conv: () => plainConv,
+    meta: (c) => ({ embedding_length: c.hidden_size, block_count: c.num_hidden_layers, feed_forward_length: c.intermediate_size, 'attention.head_count': c.num_attention_heads, 'attention.head_count_kv': c.num_key_value_heads, 'attention.key_length': c.head_dim, 'attention.layer_norm_rms_epsilon': c.rms_norm_eps, 'rope.freq_base': c.rope_parameters.rope_theta }),
+  },
+];
+
+describe('GGUF path on other tiny families (converter layout changes undone)', () => {
+  for (const k of CASES)
+    it(`${k.variant} (${k.arch}) reproduces the PyTorch golden values`, async () => {
+      const c = JSON.parse(readFileSync(join(FIXT, k.variant, 'config.json'), 'utf8'));
+      const file = await fakeFrom(k.variant, k.arch, k.conv(c), k.meta);
+      const spec = archSpecFromGguf(file);
+      const model = await loadModel(spec, ggufStore(file, spec));
+      const golden = JSON.parse(readFileSync(join(FIXT, k.variant, 'golden.json'), 'utf8')) as Golden;
+      const T = Math.max(...golden.cases.map((g) => g.ids.length));
+      const s = await createAttributionSession(nodeRuntime, model, { T, B: 1, logits: true });
+      for (const g of golden.cases) {
+        const { ids, mask } = padCase(g, T);
+        const out = await s.run(ids, mask, Float32Array.of(1));
+        const fig = compareCase({ f: out.f[0], grad: out.grad, embeds: out.embeds, logits: out.logits }, g, spec.hidden, spec.vocabSize, golden.logitsSampleIds);
+        expect(fig.logitsMaxAbsErr).toBeLessThanOrEqual(1e-4);
+        expect(fig.gradCosine).toBeGreaterThanOrEqual(0.9999);
+      }
+      await s.release();
+    });
+});
