@@ -18,7 +18,8 @@ import torch
 import transformers
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
-from oracle import attribute, encode, f32, logits_summary
+from able_words import embedding, word_attributions
+from oracle import attribute, encode, f32, integrated_gradients, logits_summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -55,11 +56,14 @@ def golden_for(variant_dir):
     model64 = load_model(variant_dir, torch.float64)
     vocab = model.config.vocab_size
     sample_ids = sorted(np.random.default_rng(0).choice(vocab, N_SAMPLE, replace=False).tolist())
-    cases = []
+    cases, word_vecs = [], []
     for p in PROBES:
         text, ids, spans, special, target_mask = encode(tok, p["context"], p["target"])
         check_tokenizer(tok_dir, tok, text)
         r = attribute(model, ids, target_mask, model64=model64)
+        ig, _ = integrated_gradients(model, ids, target_mask, m=16)
+        words, wa = word_attributions(p["context"], spans, special, target_mask, r["gxi"].numpy())
+        word_vecs.append(wa)
         cases.append({
             "id": p["id"], "context": p["context"], "target": p["target"],
             "ids": ids, "spans": spans, "special": special, "targetMask": target_mask,
@@ -68,6 +72,10 @@ def golden_for(variant_dir):
             "embeddings": f32(r["emb"].numpy()),
             "grad": f32(r["grad"].numpy()),
             "gxi": f32(r["gxi"].numpy()),
+            "ig16": f32(ig.numpy()),
+            "gradNorm": f32(r["grad"].norm(dim=-1).numpy()),
+            "words": [[w[1], w[2]] for w in words],
+            "wordAttrGxi": f32(wa),
             "check": r["check"],
         })
         c = r["check"]
@@ -90,6 +98,8 @@ def golden_for(variant_dir):
                  "null for special tokens",
         "logitsSampleIds": sample_ids,
         "cases": cases,
+        # METHOD.md section 6 over the cases above, in order, from the gxi word attributions.
+        "ableGxi": f32(embedding(word_vecs)),
     }
 
 

@@ -90,6 +90,22 @@ def attribute(model, ids, target_mask, model64=None, fd_step=1e-3, seed=0):
     return res
 
 
+def integrated_gradients(model, ids, target_mask, m=16):
+    """METHOD.md section 4 `ig`: zero baseline, midpoint rule, alpha_k = (k - 1/2)/m, k = 1..m;
+    a_i = <e_i, (1/m) sum_k df/de_i at alpha_k E>. Returns (a [T], the averaged gradient [T, D])."""
+    ids_t = torch.tensor([ids])
+    with torch.no_grad():
+        e = model.get_input_embeddings()(ids_t)
+    total = torch.zeros_like(e[0])
+    for k in range(1, m + 1):
+        x = ((k - 0.5) / m * e).detach().requires_grad_(True)
+        f, _, _ = target_fn(model, x, ids, target_mask)
+        f.backward()
+        total += x.grad[0]
+    avg = total / m
+    return (avg * e[0]).sum(-1), avg
+
+
 def logits_summary(logits, ids, sample_ids):
     """What of a T x V logits matrix goes into a fixture: per position logsumexp, max, argmax, the logit
     of the next token, and the logits at a fixed sample of vocab ids (enough to check every row)."""
