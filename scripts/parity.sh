@@ -9,11 +9,14 @@ venv="${ABLE_PYTHON_VENV:-$cache/refvenv}"
 models="${ABLE_MODELS_DIR:-$cache/models}"
 mkdir -p "$cache/wheels" "$models"
 
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import torch, transformers, gguf' 2>/dev/null; then
+# (Re)install when the pinned requirements change; a stamp holds the hash of the installed list.
+want=$(sha256sum reference/requirements.txt | cut -d' ' -f1)
+if [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
   echo "parity: setting up the Python reference in $venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q -r reference/requirements.txt
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r reference/requirements.txt 2>&1 | grep -v '^WARNING: Location' || true
+  "$venv/bin/python" -c 'import torch, transformers, gguf, accelerate'
+  echo "$want" > "$venv/.requirements.sha256"
 fi
 
 if [ ! -f "$models/SmolLM2-135M-Instruct.Q4_1.gguf" ] || [ ! -f "$models/gemma-3-270m-q4_k_m.gguf" ]; then
