@@ -14,11 +14,20 @@ export interface AttributionGraphOptions {
   dtype?: 'float32' | 'float64';
   /** Also output logits [T, V] of batch row 0 (for parity tests; V is large). */
   logits?: boolean;
+  /**
+   * Compute the head only at (at most) this many target positions instead of all T: the graph then
+   * takes targetSelect [K, T] (row k one-hot at the position predicting the k-th target token),
+   * targetIds int64 [K] and targetWeight [K] (1 for used rows) in place of targetMask (the session
+   * builds them from targetMask). Same f and grad; the [B, T, V] logits are never formed, which
+   * is most of the work for large vocabularies (Gemma 3: V = 262144).
+   */
+  maxTargets?: number;
 }
 
 /**
  * Inputs:  ids int64 [T]; targetMask [T] (1 where ids[i] is a target token: adds
  *          log softmax(logits[i-1])[ids[i]] to f; 0 at i = 0 and on padding); alpha [B].
+ *          (With maxTargets: targetSelect, targetIds, targetWeight instead of targetMask.)
  * Outputs: f [B]; grad [B, T, D] = df/dX at X = alpha[b] E; embeds [T, D] = E; logits [T, V] (opt).
  * E is the input-embedding matrix as the first layer sees it: for Gemma it includes the
  * sqrt(hidden) scale (as transformers' embedding module does); for GPT-2 it excludes positions.
@@ -31,7 +40,10 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   if (!Number.isInteger(B) || B < 1) throw new Error(`buildAttributionGraph: B must be a positive integer, got ${B}`);
   const g = new Graph();
   const ids = g.input('ids', 'int64', [T]);
-  const targetMask = g.input('targetMask', dtype, [T]);
+  const K = opts.maxTargets;
+  if (K !== undefined && (!Number.isInteger(K) || K < 1 || K > T - 1))
+    throw new Error(`buildAttributionGraph: maxTargets must be an integer in [1, T-1], got ${K}`);
+  if (K !== undefined && opts.logits) throw new Error('buildAttributionGraph: logits output needs all positions (no maxTargets)');
   const alpha = g.input('alpha', dtype, [B]);
 
   const raw = new Map<string, Tensor>();
@@ -90,19 +102,35 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   const X = op.mul(op.reshape(E, [1, T, spec.hidden]), op.reshape(alpha, [B, 1, 1]));
 
   const hidden = family.forward(ctx, X);
-  let logits = linear(hidden, w(family.lmHeadName(spec)));
-  if (spec.finalSoftcap) logits = softcap(logits, spec.finalSoftcap);
+  const head = (h: Tensor) => {
+    const l = linear(h, w(family.lmHeadName(spec)));
+    return spec.finalSoftcap ? softcap(l, spec.finalSoftcap) : l;
+  };
 
-  // f[b] = sum_i targetMask[i] * log softmax(logits[b, i-1])[ids[i]], i = 1..T-1
-  const logp = op.logSoftmax(op.slice(logits, 1, 0, T - 1), -1);
-  const next = op.expand(op.reshape(op.slice(ids, 0, 1, T), [1, T - 1, 1]), [B, T - 1, 1]);
-  const picked = op.reshape(op.gatherElements(logp, next, -1), [B, T - 1]);
-  const f = op.reduceSum(op.mul(picked, op.slice(targetMask, 0, 1, T)), [1], false);
+  let f: Tensor;
+  let logits: Tensor | null = null;
+  if (K === undefined) {
+    // f[b] = sum_i targetMask[i] * log softmax(logits[b, i-1])[ids[i]], i = 1..T-1
+    const targetMask = g.input('targetMask', dtype, [T]);
+    logits = head(hidden);
+    const logp = op.logSoftmax(op.slice(logits, 1, 0, T - 1), -1);
+    const next = op.expand(op.reshape(op.slice(ids, 0, 1, T), [1, T - 1, 1]), [B, T - 1, 1]);
+    const picked = op.reshape(op.gatherElements(logp, next, -1), [B, T - 1]);
+    f = op.reduceSum(op.mul(picked, op.slice(targetMask, 0, 1, T)), [1], false);
+  } else {
+    // the same sum over K selected positions: hidden rows picked by a one-hot [K, T] matmul
+    const select = g.input('targetSelect', dtype, [K, T]);
+    const targetIds = g.input('targetIds', 'int64', [K]);
+    const weight = g.input('targetWeight', dtype, [K]);
+    const logp = op.logSoftmax(head(op.matmul(select, hidden)), -1);
+    const picked = op.reshape(op.gatherElements(logp, op.expand(op.reshape(targetIds, [1, K, 1]), [B, K, 1]), -1), [B, K]);
+    f = op.reduceSum(op.mul(picked, weight), [1], false);
+  }
 
   g.output('f', f);
   g.output('grad', grad(f, [X])[0]);
   g.output('embeds', E);
-  if (opts.logits) g.output('logits', op.reshape(op.slice(logits, 0, 0, 1), [T, spec.vocabSize]));
+  if (opts.logits && logits) g.output('logits', op.reshape(op.slice(logits, 0, 0, 1), [T, spec.vocabSize]));
   return g;
 }
 

@@ -15,7 +15,10 @@
 //       E is the input-embedding matrix as the first layer sees it. Gemma: AFTER the sqrt(hidden)
 //       scale (as transformers' embedding module and the golden fixtures do). GPT-2: without the
 //       learned positions. gxi and ig are the same either way.
-//   createAttributionSession(runtime, model, {T, B}) -> {run(ids, targetMask, alpha), provider, createMs, release}
+//       maxTargets K (option): the head (and log-softmax) only at <= K target positions; same f and
+//       grad, much less work for large vocabularies. The session builds its extra inputs from targetMask.
+//   createAttributionSession(runtime, model, {T, B, maxTargets?, logits?, dtype?})
+//       -> {run(ids, targetMask, alpha) -> {f, grad, embeds, logits?}, provider, createMs, nodeCount, release}
 export { archSpecFromConfig } from './config.ts';
 export type { Family, ForwardContext } from './family.ts';
 export { archSpecFromGguf, ggufStore } from './gguf.ts';

@@ -31,6 +31,8 @@ export interface AttributionSessionOptions {
   B: number;
   dtype?: 'float32' | 'float64';
   logits?: boolean;
+  /** Head only at up to this many target tokens (see AttributionGraphOptions.maxTargets). */
+  maxTargets?: number;
   providers?: string[];
   threads?: number;
 }
@@ -44,7 +46,7 @@ export async function createAttributionSession(
 ): Promise<AttributionSession> {
   const { T, B } = opts;
   const dtype = opts.dtype ?? 'float32';
-  const onnx = toOnnx(buildAttributionGraph(model, { T, B, dtype, logits: opts.logits }), model.spec.architecture);
+  const onnx = toOnnx(buildAttributionGraph(model, { T, B, dtype, logits: opts.logits, maxTargets: opts.maxTargets }), model.spec.architecture);
   const session = await runtime.createSession(onnx, {
     // float64 graphs must avoid ORT's float32-only fusions
     optimization: dtype === 'float64' ? 'basic' : 'all',
@@ -65,11 +67,30 @@ export async function createAttributionSession(
       if (alpha.length !== B) throw new Error(`alpha has ${alpha.length} entries, B=${B}`);
       for (const id of ids)
         if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new Error(`token id ${id} outside the vocabulary [0, ${vocab})`);
-      const out = await session.run({
+      const feeds: Record<string, HostTensor> = {
         ids: { dtype: 'int64', dims: [T], data: BigInt64Array.from(Array.from(ids, BigInt)) },
-        targetMask: { dtype, dims: [T], data: float(targetMask) },
         alpha: { dtype, dims: [B], data: float(alpha) },
-      });
+      };
+      const K = opts.maxTargets;
+      if (K === undefined) feeds.targetMask = { dtype, dims: [T], data: float(targetMask) };
+      else {
+        // target token i is predicted at position i - 1
+        const pos = [...targetMask.keys()].filter((i) => targetMask[i] !== 0);
+        if (pos.length > K) throw new Error(`${pos.length} target tokens but the session takes maxTargets=${K}`);
+        if (pos.some((i) => i === 0)) throw new Error('targetMask[0] must be 0 (no logits predict the first token)');
+        const select = new Float32Array(K * T);
+        const tid = new BigInt64Array(K);
+        const weight = new Float32Array(K);
+        pos.forEach((i, k) => {
+          select[k * T + i - 1] = 1;
+          tid[k] = BigInt(ids[i]);
+          weight[k] = targetMask[i];
+        });
+        feeds.targetSelect = { dtype, dims: [K, T], data: float(select) };
+        feeds.targetIds = { dtype: 'int64', dims: [K], data: tid };
+        feeds.targetWeight = { dtype, dims: [K], data: float(weight) };
+      }
+      const out = await session.run(feeds);
       const res: AttributionResult = { f: toF32(out.f.data), grad: toF32(out.grad.data), embeds: toF32(out.embeds.data) };
       if (out.logits) res.logits = toF32(out.logits.data);
       return res;

@@ -92,3 +92,29 @@ describe('exact T (no padding) and batching agree with the padded bucket', () =>
     await bucket.release();
   });
 });
+
+describe('head at target positions only (maxTargets) gives the same f and grad', () => {
+  for (const variant of VARIANTS) {
+    it(variant, async () => {
+      const { model, golden } = await loadTiny(variant);
+      const T = Math.max(...golden.cases.map((c) => c.ids.length)) + 1;
+      const K = Math.max(...golden.cases.map((c) => c.targetMask.filter(Boolean).length));
+      const s = await createAttributionSession(nodeRuntime, model, { T, B: 2, maxTargets: K });
+      const D = model.spec.hidden;
+      let worst = 0;
+      for (const c of golden.cases) {
+        const { ids, mask } = padCase(c, T);
+        const out = await s.run(ids, mask, Float32Array.of(1, 0.25));
+        const fig = compareCase({ f: out.f[0], grad: out.grad.subarray(0, T * D), embeds: out.embeds }, c, D, model.spec.vocabSize, golden.logitsSampleIds);
+        expect(fig.gradCosine).toBeGreaterThanOrEqual(0.9999);
+        expect(fig.fAbsErr).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(c.f)));
+        worst = Math.max(worst, fig.fAbsErr);
+      }
+      await expect(s.run(new Int32Array(T), Float32Array.from({ length: T }, (_, i) => (i > 0 ? 1 : 0)), Float32Array.of(1, 1))).rejects.toThrow(
+        `${T - 1} target tokens but the session takes maxTargets=${K}`,
+      );
+      await s.release();
+      console.log(`${variant.padEnd(11)} maxTargets=${K}: f absErr ${fmt(worst)}`);
+    });
+  }
+});
