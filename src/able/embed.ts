@@ -20,7 +20,8 @@ export interface AttributionSession {
   createMs: number;
   release(): Promise<void>;
 }
-export type SessionFactory = (T: number, B: number) => Promise<AttributionSession>;
+/** maxTargets: the most target tokens of any probe it will run (the vocabulary head runs only there). */
+export type SessionFactory = (T: number, B: number, maxTargets: number) => Promise<AttributionSession>;
 
 export interface EmbedProgress {
   done: number;
@@ -97,7 +98,8 @@ export async function embedModel(opts: {
 
   for (const T of [...byBucket.keys()].sort((a, b) => a - b)) {
     const t0 = now();
-    const session = await opts.sessions(T, B);
+    const maxTargets = Math.max(...byBucket.get(T)!.map((i) => prepared[i].target.length));
+    const session = await opts.sessions(T, B, maxTargets);
     sessionMs.push(session.createMs ?? now() - t0);
     provider = session.provider;
     opts.onProgress?.({ done, total: prepared.length, probeId: '', ms: now() - t0, phase: 'session' });

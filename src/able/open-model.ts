@@ -36,7 +36,8 @@ export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
   if (ggufs.length > 1) throw new Error(`several GGUF files given (${ggufs.map((f) => base(f.name)).join(', ')}): pick one`);
   if (ggufs.length === 1) {
     const gguf = await openGGUF(ggufs[0]);
-    const spec = models.archSpecFromGguf(gguf.metadata);
+    // The whole file, not just metadata: tied heads and biases show only in the tensor list.
+    const spec = models.archSpecFromGguf(gguf);
     const model = await models.loadModel(spec, models.ggufStore(gguf, spec));
     return { spec, model, tokenizer: tokenizerFromGguf(gguf.metadata), format: 'gguf', weightFiles: [base(ggufs[0].name)] };
   }

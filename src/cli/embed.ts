@@ -86,9 +86,9 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
     hiddenSize: opened.spec.hidden,
     probes: o.probes,
     method: o.method,
-    sessions: (T, B) => {
+    sessions: (T, B, maxTargets) => {
       sessions++;
-      return createAttributionSession(nodeRuntime, opened.model, { T, B, threads: o.threads });
+      return createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets, threads: o.threads });
     },
     onProgress: (p) => bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
   });
