@@ -56,7 +56,7 @@ def golden_for(variant_dir):
     model64 = load_model(variant_dir, torch.float64)
     vocab = model.config.vocab_size
     sample_ids = sorted(np.random.default_rng(0).choice(vocab, N_SAMPLE, replace=False).tolist())
-    cases, word_vecs = [], []
+    cases, word_vecs, ig_vecs, norm_vecs = [], [], [], []
     for p in PROBES:
         text, ids, spans, special, target_mask = encode(tok, p["context"], p["target"])
         check_tokenizer(tok_dir, tok, text)
@@ -64,6 +64,9 @@ def golden_for(variant_dir):
         ig, _ = integrated_gradients(model, ids, target_mask, m=16)
         words, wa = word_attributions(p["context"], spans, special, target_mask, r["gxi"].numpy())
         word_vecs.append(wa)
+        ig_vecs.append(word_attributions(p["context"], spans, special, target_mask, ig.numpy())[1])
+        gn = r["grad"].norm(dim=-1)
+        norm_vecs.append(word_attributions(p["context"], spans, special, target_mask, gn.numpy())[1])
         cases.append({
             "id": p["id"], "context": p["context"], "target": p["target"],
             "ids": ids, "spans": spans, "special": special, "targetMask": target_mask,
@@ -73,7 +76,7 @@ def golden_for(variant_dir):
             "grad": f32(r["grad"].numpy()),
             "gxi": f32(r["gxi"].numpy()),
             "ig16": f32(ig.numpy()),
-            "gradNorm": f32(r["grad"].norm(dim=-1).numpy()),
+            "gradNorm": f32(gn.numpy()),
             "words": [[w[1], w[2]] for w in words],
             "wordAttrGxi": f32(wa),
             "check": r["check"],
@@ -100,6 +103,9 @@ def golden_for(variant_dir):
         "cases": cases,
         # METHOD.md section 6 over the cases above, in order, from the gxi word attributions.
         "ableGxi": f32(embedding(word_vecs)),
+        # the same from ig16 and grad-norm token attributions (METHOD.md section 4 ig, m = 16; grad-norm)
+        "ableIg16": f32(embedding(ig_vecs)),
+        "ableGradNorm": f32(embedding(norm_vecs)),
     }
 
 
