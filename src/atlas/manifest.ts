@@ -59,6 +59,9 @@ export const SELECTION = {
   perOrganisationCap: 6,
   perGroupCap: 12,
   benchmarkSource: 'open-llm-leaderboard-v2',
+  // Phase 0: rows whose weights (or a quantization of them) the project can reach offline, so the
+  // lineage lab's models hang off real manifest entries. They count towards the caps.
+  pinned: ['HuggingFaceTB/SmolLM2-135M-Instruct', 'HuggingFaceTB/SmolLM2-135M'],
 };
 
 /** Hub ids naming a packed quantized format whose weights the engine cannot read. */
@@ -151,6 +154,12 @@ export function selectModels(rows: LeaderboardRow[]): LeaderboardRow[] {
   };
   const full = () => picked.length >= SELECTION.target;
 
+  for (const id of SELECTION.pinned) {
+    const r = byId.get(id);
+    if (!r) throw new Error(`manifest: pinned model ${id} is not an eligible row of the table`);
+    take(r);
+  }
+
   // Phase 1: lineage groups, largest first (ties: smallest member id); inside a group breadth-first
   // from its roots, a child only after its parent was taken, within the group and organisation caps.
   const multi = [...groups.entries()]
@@ -162,9 +171,11 @@ export function selectModels(rows: LeaderboardRow[]): LeaderboardRow[] {
     let n = 0;
     while (queue.length > 0 && n < SELECTION.perGroupCap && !full()) {
       const r = queue.shift()!;
-      if (orgCount(r) >= SELECTION.perOrganisationCap) continue;
-      take(r);
-      n++;
+      if (!chosen.has(r.hubId)) {
+        if (orgCount(r) >= SELECTION.perOrganisationCap) continue;
+        take(r);
+        n++;
+      }
       queue.push(...[...(children.get(r.hubId) ?? [])].sort(byScore));
     }
   }
