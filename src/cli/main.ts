@@ -1,5 +1,6 @@
 import { commands } from './commands';
 import './atlas-commands';
+import './bench';
 import './embed';
 import './info';
 
