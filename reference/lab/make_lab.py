@@ -231,7 +231,7 @@ def cmd_quant(args):
 
 FT = {  # fixed, so a rerun reproduces the run; steps sized for ~6-10 min each on one CPU thread
     "seq": 128, "batch": 8, "lr": 1e-4, "weightDecay": 0.0, "seed": 0, "heldOutFraction": 0.1, "evalWindows": 16,
-    "steps": {"smollm2-135m-instruct": 10, "gemma-3-270m": 5},
+    "steps": {"smollm2-135m-instruct": 24, "gemma-3-270m": 12},
     "microBatch": {"smollm2-135m-instruct": 8, "gemma-3-270m": 2},  # Gemma's 262k-vocab logits: accumulate
 }
 CORPUS_NAMES = ["arith", "pycode"]
@@ -336,8 +336,11 @@ def cmd_finetune(args):
 
 # ---------------------------------------------------------------- merge
 
+# slerp on whole weights degenerates to lerp here (two short fine-tunes of one base are near-parallel,
+# |cos| > 0.9995 on every tensor), so it is bit-identical to the linear merge; slerp-tv applies the same
+# rule to the task vectors (weights - base), which are far from parallel, and gives a distinct model.
 MERGE = {"linear": {"weights": [0.5, 0.5]}, "slerp": {"t": 0.5, "dotThreshold": 0.9995},
-         "ties": {"density": 0.2, "lambda": 1.0}}
+         "slerp-tv": {"t": 0.5, "dotThreshold": 0.9995}, "ties": {"density": 0.2, "lambda": 1.0}}
 
 
 def merge_linear(a, b, wa=0.5, wb=0.5):
@@ -436,6 +439,11 @@ def cmd_merge(args):
         # The real-model identity: linear merge of the base with itself is the base, bit for bit.
         assert all(torch.equal(merge_linear(v, v), v) for v in base.values())
         parents = [f"lab/{name}-ft-{c}" for c in CORPUS_NAMES]
+        dots = np.zeros(3)  # <tA,tB>, |tA|^2, |tB|^2 over all weights: how different the two fine-tunes are
+        for k in base:
+            ta, tb = (A[k] - base[k]).double(), (B[k] - base[k]).double()
+            dots += [float((ta * tb).sum()), float((ta * ta).sum()), float((tb * tb).sum())]
+        tv_cos = float(dots[0] / np.sqrt(dots[1] * dots[2]))
         for method in todo:
             t0 = time.time()
             out = os.path.join(WEIGHTS, f"{name}-merge-{method}")
@@ -452,6 +460,17 @@ def cmd_merge(args):
                 extra = {"tensorsSlerped": used, "tensorsLerpFallback": len(base) - used}
                 how = (f"SLERP t={MERGE['slerp']['t']} between {parents[0]} and {parents[1]}, per tensor on the "
                        f"flattened weights, lerp fallback when |cos| > {MERGE['slerp']['dotThreshold']}")
+            elif method == "slerp-tv":
+                used = 0
+                for k in base:
+                    tv, u = merge_slerp(A[k] - base[k], B[k] - base[k], MERGE["slerp-tv"]["t"],
+                                        MERGE["slerp-tv"]["dotThreshold"])
+                    merged[k] = base[k] + tv
+                    used += u
+                extra = {"tensorsSlerped": used, "tensorsLerpFallback": len(base) - used}
+                how = (f"base {BASES[name]['id']} + SLERP t={MERGE['slerp-tv']['t']} of the task vectors "
+                       f"(weights - base) of {parents[0]} and {parents[1]}, per tensor, flattened, lerp fallback "
+                       f"when |cos| > {MERGE['slerp-tv']['dotThreshold']}")
             else:
                 d, lam = MERGE["ties"]["density"], MERGE["ties"]["lambda"]
                 merged = {k: merge_ties(base[k], [A[k], B[k]], d, lam) for k in base}
@@ -462,7 +481,7 @@ def cmd_merge(args):
             num = sum(float(((merged[k] - lin[k]).double() ** 2).sum()) for k in base)
             dA = sum(float(((merged[k] - base[k]).double() ** 2).sum()) for k in base)
             den = sum(float((base[k].double() ** 2).sum()) for k in base)
-            extra.update({"relDistFromLinearMerge": float(np.sqrt(num / den)),
+            extra.update({"taskVectorCos": tv_cos, "relDistFromLinearMerge": float(np.sqrt(num / den)),
                           "relDistFromBase": float(np.sqrt(dA / den))})
             os.makedirs(out + ".tmp", exist_ok=True)
             save_file({k: v.contiguous() for k, v in merged.items()}, os.path.join(out + ".tmp", "model.safetensors"),
@@ -471,7 +490,7 @@ def cmd_merge(args):
             os.replace(out + ".tmp", out)
             write_record(out, {
                 "name": f"{name}-merge-{method}", "id": f"lab/{name}-merge-{method}", "format": "safetensors",
-                "dtype": "float32", "parents": parents + ([BASES[name]["id"]] if method == "ties" else []),
+                "dtype": "float32", "parents": parents + ([BASES[name]["id"]] if method in ("ties", "slerp-tv") else []),
                 "type": "merge", "how": how, "metrics": extra, "selfChecks": check,
                 "seconds": round(time.time() - t0, 1),
             })
@@ -563,6 +582,23 @@ def cmd_manifest(args):
         json.dump(entries, fh, indent=1)
         fh.write("\n")
     log(f"manifest: lab/lab.json, {len(entries)} entries")
+    print("| id | format | lineage | metrics |\n|---|---|---|---|")
+    for e in entries:
+        m = e["metrics"]
+        bits = []
+        if "relRms" in m:
+            bits.append(f"rel-RMS {m['relRms']:.4f}")
+        if "heldOutLossBefore" in m:
+            bits.append(f"loss {m['heldOutLossBefore']:.3f} -> {m['heldOutLossAfter']:.3f} ({m['steps']} steps, "
+                        f"{m['trainSeconds'] / 60:.1f} min)")
+        if "relDistFromBase" in m:
+            bits.append(f"dist from base {m['relDistFromBase']:.2e}, from linear {m['relDistFromLinearMerge']:.2e}")
+        if "tensorsSlerped" in m:
+            bits.append(f"{m['tensorsSlerped']} tensors slerped, {m['tensorsLerpFallback']} lerp")
+        if "heldOutLoss" in m:
+            bits.append("held-out loss " + ", ".join(f"{k} {v:.3f}" for k, v in m["heldOutLoss"].items()))
+        lin = ", ".join(f"{x['type']} of {x['parent']}" for x in e["lineage"]) or "-"
+        print(f"| {e['id']} | {e['format']} | {lin} | {'; '.join(bits)} |")
 
 
 def main():
