@@ -7,7 +7,9 @@ word attributions and the ABLE embedding of METHOD.md sections 5 and 6.
 
 Run (about 1 min for SmolLM2, 4 min for Gemma 3 on 2 CPU cores, mostly tokenizer conversion):
   /tmp/refvenv/bin/python reference/real_gguf.py OUT_DIR [--models-dir /tmp/models] [--limit 24]
-      [--probes src/able/probes/v1.json] [--only smollm2|gemma3]
+      [--probes src/able/probes/v1.json] [--only smollm2|gemma3] [--methods gxi,ig8]
+--methods: the ABLE vectors to write, each gxi, ig<m> (METHOD.md section 4 ig with m midpoint steps,
+the m scaled copies of E as one batch) or grad-norm; gxi is always computed (f, grad).
 Writes OUT_DIR/<model>.json (one object per model, see reference/README.md).
 """
 
@@ -23,7 +25,7 @@ import transformers
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from able_words import embedding, word_attributions
-from oracle import attribute, f32, logits_summary
+from oracle import attribute, f32, integrated_gradients_batched, logits_summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = {
@@ -53,23 +55,57 @@ def encode(tok, context, target):
     return list(enc["input_ids"]), spans, special, target_mask
 
 
-def run_model(name, path, probes):
+def parse_methods(text):
+    out = []
+    for m in [x for x in text.split(",") if x]:
+        if m not in ("gxi", "grad-norm") and not (m.startswith("ig") and m[2:].isdigit() and int(m[2:]) > 0):
+            raise SystemExit(f"--methods: {m!r} is not gxi, ig<steps> or grad-norm")
+        out.append(m)
+    return out or ["gxi"]
+
+
+def token_attr(method, r, model, ids, target_mask):
+    """One probe's token attributions by `method` (r: the result of oracle.attribute)."""
+    if method == "gxi":
+        return r["gxi"].numpy()
+    if method == "grad-norm":
+        return r["grad"].norm(dim=-1).numpy()
+    a, _, _ = integrated_gradients_batched(model, ids, target_mask, m=int(method[2:]))
+    return a.numpy()
+
+
+def run_model(name, path, probes, methods=("gxi",)):
     t0 = time.time()
     d, f = os.path.split(path)
     tok = AutoTokenizer.from_pretrained(d, gguf_file=f)
     model = AutoModelForCausalLM.from_pretrained(d, gguf_file=f, dtype=torch.float32,
                                                  attn_implementation="eager").eval()
+    # Only df/dE is wanted: no weight gradients (same df/dE, a fraction of the backward's work).
+    model.requires_grad_(False)
     load_s = time.time() - t0
     cfg = model.config
     sample_ids = sorted(np.random.default_rng(0).choice(cfg.vocab_size, N_SAMPLE, replace=False).tolist())
-    results, word_vecs = [], []
+    results, gxi_vecs = [], []
+    word_vecs = {m: [] for m in methods}
+    method_s = {m: 0.0 for m in methods}
     for p in probes:
         ids, spans, special, target_mask = encode(tok, p["context"], p["target"])
         if not any(target_mask):
             raise ValueError(f"probe {p['id']}: no target token")
+        t1 = time.time()
         r = attribute(model, ids, target_mask)
+        gxi_s = time.time() - t1
         words, wa = word_attributions(p["context"], spans, special, target_mask, r["gxi"].numpy())
-        word_vecs.append(wa)
+        gxi_vecs.append(wa)
+        per_method = {}
+        for m in methods:
+            t1 = time.time()
+            ta = r["gxi"].numpy() if m == "gxi" else token_attr(m, r, model, ids, target_mask)
+            method_s[m] += gxi_s if m == "gxi" else time.time() - t1
+            word_vecs[m].append(word_attributions(p["context"], spans, special, target_mask, ta)[1])
+            if m != "gxi":
+                per_method[m] = f32(ta)
+                per_method[f"wordAttr_{m}"] = f32(word_vecs[m][-1])
         results.append({
             "id": p["id"], "context": p["context"], "target": p["target"],
             "ids": ids, "spans": spans, "special": special, "targetMask": target_mask,
@@ -79,6 +115,7 @@ def run_model(name, path, probes):
             "gxi": f32(r["gxi"].numpy()),
             "words": [[w[1], w[2]] for w in words],
             "wordAttr": f32(wa),
+            **per_method,
         })
         print(f"  {p['id']} T={len(ids)} f={r['f']:.4f} |grad|={float(r['grad'].norm()):.3g}", flush=True)
     return {
@@ -90,10 +127,13 @@ def run_model(name, path, probes):
         "dtype": "float32 (transformers dequantizes the GGUF tensors to float32)",
         "gradWrt": "E = model.get_input_embeddings()(ids) (Gemma: includes the sqrt(hidden) scale)",
         "attribution": "gxi",
+        "methods": list(methods),
         "logitsSampleIds": sample_ids,
         "probes": results,
-        "embedding": f32(embedding(word_vecs)),
-        "timings": {"loadS": load_s, "totalS": time.time() - t0},
+        # `embedding` is gxi (as before); `embeddings` has one vector per --methods entry
+        "embedding": f32(embedding(gxi_vecs)),
+        "embeddings": {m: f32(embedding(word_vecs[m])) for m in methods},
+        "timings": {"loadS": load_s, "methodS": method_s, "totalS": time.time() - t0},
     }
 
 
@@ -104,7 +144,9 @@ def main():
     ap.add_argument("--probes", default=os.path.join(ROOT, "src/able/probes/v1.json"))
     ap.add_argument("--limit", type=int, default=24, help="first N probes; 0 = all")
     ap.add_argument("--only", default="")
+    ap.add_argument("--methods", default="gxi", help="comma list of gxi, ig<m>, grad-norm (default gxi)")
     args = ap.parse_args()
+    methods = parse_methods(args.methods)
     torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
     probes = json.load(open(args.probes))["probes"]
     if args.limit:
@@ -118,7 +160,7 @@ def main():
             print(f"{name}: {path} missing (see reference/README.md for how to get it); skipped")
             continue
         print(f"{name}: {file}", flush=True)
-        res = run_model(name, path, probes)
+        res = run_model(name, path, probes, methods)
         dst = os.path.join(args.out, f"{name}.json")
         with open(dst, "w") as fh:
             json.dump(res, fh, separators=(",", ":"))
