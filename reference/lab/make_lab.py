@@ -16,6 +16,7 @@ the manifest step reads, so the manifest never states a number that was not meas
 
 import argparse
 import hashlib
+import importlib.metadata
 import json
 import os
 import sys
@@ -219,7 +220,7 @@ def cmd_quant(args):
             write_record(out, {
                 "name": f"{name}-{q.lower()}", "id": f"lab/{name}-{q.lower()}", "format": "gguf",
                 "parent": b["id"], "type": "quantization", "sizeBytes": os.path.getsize(out),
-                "how": f"gguf-py {gguf.__version__ if hasattr(gguf, '__version__') else ''} quants.quantize: every "
+                "how": f"gguf-py {importlib.metadata.version('gguf')} quants.quantize: every "
                        f"2-D weight (token_embd included) of {b['file']} dequantized to float32 then quantized to "
                        f"{q}; 1-D tensors F32; metadata and tokenizer copied, tensor order kept",
                 "metrics": m, "sha256": sha256(out), "seconds": round(time.time() - t0, 1),
@@ -574,7 +575,7 @@ def cmd_manifest(args):
                 how = r["how"]
             entries.append({
                 "id": f"lab/{name}{suffix}", **common, "organisation": "lab", "format": r["format"],
-                "path": rel(path), **({"sha256": r["sha256"]} if "sha256" in r else {}),
+                "path": rel(path), "file": os.path.basename(path), **({"sha256": r["sha256"]} if "sha256" in r else {}),
                 "sizeBytes": r.get("sizeBytes") or os.path.getsize(os.path.join(path, "model.safetensors")),
                 "lineage": lineage, "how": how, "metrics": metrics, "seconds": r.get("seconds"),
             })
