@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dequantizeInto } from '../src/weights/dequant.ts';
 import { GGML_TYPES, GGMLType } from '../src/weights/ggml-types.ts';
-import { type Benchmark, type BenchRow, measure, row, type Timing } from './lib/measure.ts';
+import { type Benchmark, type BenchRow, measurePair, row, type Timing } from './lib/measure.ts';
 
 const PYTHON = process.env.ABLE_REF_PYTHON ?? '/tmp/refvenv/bin/python';
 const script = fileURLToPath(new URL('./gguf_dequant.py', import.meta.url));
@@ -50,12 +50,17 @@ export const dequant: Benchmark = {
     mkdirSync(dir, { recursive: true });
     const out = new Float32Array(elements);
     const floats = Float32Array.from({ length: elements }, (_, i) => Math.sin(i));
-    const copy = await measure(() => out.set(floats), reps);
+    const copyOut = new Float32Array(elements);
     const sums = new Map<string, number>();
     for (const name of ['Q4_K', 'Q6_K', 'Q8_0'] as const) {
       const type = GGMLType[name];
       const src = randomBlocks(type, elements);
-      const t = await measure(() => dequantizeInto(type, src, out), reps);
+      // Alternating with the copy, so both see the same load.
+      const [t, copy] = await measurePair(
+        () => dequantizeInto(type, src, out),
+        () => copyOut.set(floats),
+        reps,
+      );
       let sum = 0;
       for (let i = 0; i < out.length; i++) sum += out[i];
       if (!Number.isFinite(sum)) throw new Error(`${name}: non-finite output from finite scales`);

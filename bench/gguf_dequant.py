@@ -10,17 +10,24 @@ import numpy as np
 from gguf import GGMLQuantizationType, quants
 
 
-def timed(fn, reps):
-    fn()  # warm-up
-    samples = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
+def summary(samples):
     s = sorted(samples)
     mid = len(s) // 2
     median = s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2
     return {"samples": samples, "median": median, "min": s[0]}
+
+
+def timed_pair(a, b, reps):
+    """Warm-up of each, then reps rounds in alternating order (as bench/lib/measure.ts does)."""
+    a()
+    b()
+    sa, sb = [], []
+    for i in range(reps):
+        for fn, into in ((a, sa), (b, sb)) if i % 2 == 0 else ((b, sb), (a, sa)):
+            t0 = time.perf_counter()
+            fn()
+            into.append((time.perf_counter() - t0) * 1000)
+    return summary(sa), summary(sb)
 
 
 def main():
@@ -33,12 +40,13 @@ def main():
         n = quants.dequantize(data, qtype).size
         src = np.random.default_rng(0).standard_normal(n, dtype=np.float32)
         dst = np.empty(n, dtype=np.float32)
+        deq, copy = timed_pair(lambda: quants.dequantize(data, qtype), lambda: np.copyto(dst, src), reps)
         out["types"][name] = {
             "elements": int(n),
             # float64 sum of the values: the TypeScript side checks it dequantized the same thing
             "sum": float(quants.dequantize(data, qtype).astype(np.float64).sum()),
-            "dequant": timed(lambda: quants.dequantize(data, qtype), reps),
-            "copy": timed(lambda: np.copyto(dst, src), reps),
+            "dequant": deq,
+            "copy": copy,
         }
     print(json.dumps(out))
 

@@ -4,7 +4,7 @@
 // Usage: node --import tsx bench/ort-web-child.ts <threads> <layers> <T> <reps>
 import { nodeRuntime } from '../src/engine/runtime-node.ts';
 import { ortWeb, webRuntime } from '../src/engine/runtime-web.ts';
-import { measure, peakRssMiB } from './lib/measure.ts';
+import { measurePair, peakRssMiB } from './lib/measure.ts';
 import { buildShapeGraph } from './lib/smollm2-shape.ts';
 
 const [threads, layers, T, reps] = process.argv.slice(2).map(Number);
@@ -12,21 +12,23 @@ ortWeb.env.wasm.numThreads = threads;
 const built = buildShapeGraph({ layers, T, backward: true });
 const feeds = built.feeds(T);
 
-async function time(runtime: typeof nodeRuntime, opts: { threads?: number }) {
-  const session = await runtime.createSession(built.model, opts);
-  try {
-    let grad: Float32Array | null = null;
-    const timing = await measure(async () => {
-      grad = (await session.run(feeds)).grad_embeds.data as Float32Array;
-    }, reps);
-    return { timing, provider: session.provider, createMs: session.createMs, grad: grad! };
-  } finally {
-    await session.release();
-  }
-}
-
-const node = await time(nodeRuntime, { threads });
-const web = await time(webRuntime(['wasm']), {});
+// Both sessions stay loaded and are timed in alternation (see measurePair).
+const nodeSession = await nodeRuntime.createSession(built.model, { threads });
+const webSession = await webRuntime(['wasm']).createSession(built.model);
+const grads: Record<string, Float32Array> = {};
+const [webTiming, nodeTiming] = await measurePair(
+  async () => {
+    grads.web = (await webSession.run(feeds)).grad_embeds.data as Float32Array;
+  },
+  async () => {
+    grads.node = (await nodeSession.run(feeds)).grad_embeds.data as Float32Array;
+  },
+  reps,
+);
+await nodeSession.release();
+await webSession.release();
+const node = { timing: nodeTiming, createMs: nodeSession.createMs, grad: grads.node };
+const web = { timing: webTiming, createMs: webSession.createMs, grad: grads.web, provider: webSession.provider };
 // The two backends must agree, or the timing compares different work.
 let num = 0;
 let den = 0;

@@ -3,18 +3,18 @@
 // dim symbolic ('T') vs fixed; onnxruntime-node session creation time. FINDINGS.md measured ORT's
 // allocation planner dominating creation when T is symbolic (~3x), hence static length buckets.
 import { nodeRuntime } from '../src/engine/runtime-node.ts';
-import { type Benchmark, measure, row } from './lib/measure.ts';
+import { type Benchmark, measurePair, row } from './lib/measure.ts';
 import { buildShapeGraph, SMOLLM2, type ShapeGraph } from './lib/smollm2-shape.ts';
 
-async function createTimes(g: ShapeGraph, reps: number, T: number) {
-  let logprob = Number.NaN;
-  const timing = await measure(async () => {
+/** Creates and releases a session; runs the first one once (the two graphs must agree). */
+function creator(g: ShapeGraph, T: number) {
+  const state = { logprob: Number.NaN };
+  const create = async () => {
     const s = await nodeRuntime.createSession(g.model);
-    // Run the last session once: the two graphs must compute the same thing.
-    if (Number.isNaN(logprob)) logprob = (await s.run(g.feeds(T))).logprob.data[0] as number;
+    if (Number.isNaN(state.logprob)) state.logprob = (await s.run(g.feeds(T))).logprob.data[0] as number;
     await s.release();
-  }, reps);
-  return { timing, logprob };
+  };
+  return { create, state };
 }
 
 export const symbolicVsStatic: Benchmark = {
@@ -25,18 +25,20 @@ export const symbolicVsStatic: Benchmark = {
     const T = 64;
     const sym = buildShapeGraph({ layers, T: 'T', backward: true });
     const stat = buildShapeGraph({ layers, T, backward: true, tablesAsInputs: true });
-    const s = await createTimes(sym, ctx.reps, T);
-    const t = await createTimes(stat, ctx.reps, T);
-    const rel = Math.abs(s.logprob - t.logprob) / Math.abs(t.logprob);
-    if (!(rel < 1e-4)) throw new Error(`symbolic and static graphs disagree: logprob ${s.logprob} vs ${t.logprob}`);
-    ctx.log(`  symbolic ${s.timing.median.toFixed(0)} ms, static ${t.timing.median.toFixed(0)} ms (${sym.nodeCount} vs ${stat.nodeCount} nodes)`);
+    const s = creator(sym, T);
+    const t = creator(stat, T);
+    // Each symbolic creation takes seconds: fewer repetitions here keep the default run short.
+    const [ts, tt] = await measurePair(s.create, t.create, Math.min(ctx.reps, 3));
+    const [ls, lt] = [s.state.logprob, t.state.logprob];
+    if (!(Math.abs(ls - lt) <= 1e-4 * Math.abs(lt))) throw new Error(`symbolic and static graphs disagree: logprob ${ls} vs ${lt}`);
+    ctx.log(`  symbolic ${ts.median.toFixed(0)} ms, static ${tt.median.toFixed(0)} ms (${sym.nodeCount} vs ${stat.nodeCount} nodes)`);
     return {
       rows: [
         row(
           'symbolic-vs-static',
           `${layers} layers fwd+bwd, session create`,
-          ['symbolic T', s.timing],
-          [`static T=${T}`, t.timing],
+          ['symbolic T', ts],
+          [`static T=${T}`, tt],
           `nodes ${sym.nodeCount} vs ${stat.nodeCount}; graph build ${sym.buildMs.toFixed(0)} vs ${stat.buildMs.toFixed(0)} ms`,
         ),
       ],

@@ -28,6 +28,37 @@ export async function measure(fn: () => unknown | Promise<unknown>, reps: number
   return summarize(samples);
 }
 
+/**
+ * Times two functions in alternation (warm-up of each, then reps rounds of a,b or b,a in turn),
+ * so that the load other processes put on the shared machine drifts over both alike: timing all
+ * of one and then all of the other lets a load change masquerade as a ratio.
+ */
+export async function measurePair(
+  a: () => unknown | Promise<unknown>,
+  b: () => unknown | Promise<unknown>,
+  reps: number,
+): Promise<[Timing, Timing]> {
+  await a();
+  await b();
+  const sa: number[] = [];
+  const sb: number[] = [];
+  const timeInto = async (fn: () => unknown, into: number[]) => {
+    const t0 = performance.now();
+    await fn();
+    into.push(performance.now() - t0);
+  };
+  for (let i = 0; i < reps; i++) {
+    if (i % 2 === 0) {
+      await timeInto(a, sa);
+      await timeInto(b, sb);
+    } else {
+      await timeInto(b, sb);
+      await timeInto(a, sa);
+    }
+  }
+  return [summarize(sa), summarize(sb)];
+}
+
 /** This process's peak resident set so far, MiB (ru_maxrss never goes down). */
 export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
