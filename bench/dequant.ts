@@ -43,7 +43,8 @@ export const dequant: Benchmark = {
   summary: 'dequantize Q4_K/Q6_K/Q8_0 vs a float32 copy of the same output size (+ gguf-py numpy)',
   async run(ctx) {
     const elements = (ctx.quick ? 1 : 8) * 2 ** 20;
-    const reps = Math.max(ctx.reps, 5);
+    // A 32 MiB copy takes a few ms, so one scheduling hiccup doubles it: many cheap rounds.
+    const reps = Math.max(ctx.reps * 3, 6);
     const rows: BenchRow[] = [];
     const files: string[] = [];
     const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'test-results', 'bench');
