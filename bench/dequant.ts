@@ -36,6 +36,7 @@ export function randomBlocks(type: number, elements: number): Uint8Array {
   return bytes;
 }
 
+const perCall = (t: Timing, k: number): Timing => ({ samples: t.samples.map((x) => x / k), median: t.median / k, min: t.min / k });
 const mbps = (bytes: number, t: Timing) => (bytes / 2 ** 20 / (t.median / 1000)).toFixed(0);
 
 export const dequant: Benchmark = {
@@ -43,8 +44,10 @@ export const dequant: Benchmark = {
   summary: 'dequantize Q4_K/Q6_K/Q8_0 vs a float32 copy of the same output size (+ gguf-py numpy)',
   async run(ctx) {
     const elements = (ctx.quick ? 1 : 8) * 2 ** 20;
-    // A 32 MiB copy takes a few ms, so one scheduling hiccup doubles it: many cheap rounds.
     const reps = Math.max(ctx.reps * 3, 6);
+    // One copy takes a few ms, so a single lost time slice would double it; timing COPIES copies
+    // at once (then dividing) puts the reference on the subject's time scale.
+    const COPIES = 10;
     const rows: BenchRow[] = [];
     const files: string[] = [];
     const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'test-results', 'bench');
@@ -57,11 +60,14 @@ export const dequant: Benchmark = {
       const type = GGMLType[name];
       const src = randomBlocks(type, elements);
       // Alternating with the copy, so both see the same load.
-      const [t, copy] = await measurePair(
+      const [t, copies] = await measurePair(
         () => dequantizeInto(type, src, out),
-        () => copyOut.set(floats),
+        () => {
+          for (let k = 0; k < COPIES; k++) copyOut.set(floats);
+        },
         reps,
       );
+      const copy = perCall(copies, COPIES);
       let sum = 0;
       for (let i = 0; i < out.length; i++) sum += out[i];
       if (!Number.isFinite(sum)) throw new Error(`${name}: non-finite output from finite scales`);
