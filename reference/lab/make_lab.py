@@ -232,7 +232,7 @@ def cmd_quant(args):
 
 FT = {  # fixed, so a rerun reproduces the run; steps sized for ~6-10 min each on one CPU thread
     "seq": 128, "batch": 8, "lr": 1e-4, "weightDecay": 0.0, "seed": 0, "heldOutFraction": 0.1, "evalWindows": 16,
-    "steps": {"smollm2-135m-instruct": 24, "gemma-3-270m": 8},
+    "steps": {"smollm2-135m-instruct": 24, "gemma-3-270m": 6},
     "microBatch": {"smollm2-135m-instruct": 8, "gemma-3-270m": 2},  # Gemma's 262k-vocab logits: accumulate
 }
 CORPUS_NAMES = ["arith", "pycode"]
