@@ -4,7 +4,7 @@
 // in a subprocess against a numpy copy there; its ratio is in-process too, but absolute times
 // across the two processes are not comparable (load differs from moment to moment).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dequantizeInto } from '../src/weights/dequant.ts';
@@ -81,10 +81,12 @@ export const dequant: Benchmark = {
       files.push(`${name}=${file}`);
     }
     if (!existsSync(PYTHON)) {
+      for (const f of files) rmSync(f.split('=')[1], { force: true });
       ctx.log(`  gguf-py reference skipped: ${PYTHON} not found`);
       return { rows };
     }
     const py = spawnSync(PYTHON, [script, String(reps), ...files], { encoding: 'utf8', timeout: 300_000 });
+    for (const f of files) rmSync(f.split('=')[1], { force: true });
     if (py.status !== 0) throw new Error(`gguf-py reference failed: ${py.stderr.trim().slice(-500)}`);
     const ref = JSON.parse(py.stdout.trim().split('\n').at(-1)!) as {
       numpy: string;
