@@ -7,6 +7,9 @@ import { SearchBox } from './controls/SearchBox';
 import { ViewControls } from './controls/ViewControls';
 import type { ExplorerData } from './data/explorer-data';
 import { passesFilters } from './data/filters';
+import { EmbedPanel } from './embed/EmbedPanel';
+import { predictInTab } from './embed/in-tab';
+import { useEmbedJob } from './embed/useEmbedJob';
 import { lineageLinks, mapEdges } from './data/lineage';
 import { benchmarkKeys } from './data/model-format';
 import { download } from './export/download';
@@ -58,6 +61,12 @@ export function Explorer({ data, view, setView, about }: Props) {
     return (i: number) => pr[i];
   }, [data]);
   const { xy, status: projStatus } = useProjection(data, view.projection);
+  // A model embedded in this tab: in memory only, never in the URL.
+  const job = useEmbedJob();
+  const [embedOpen, setEmbedOpen] = useState(false);
+  const inTab = job.state.status === 'done' ? job.state.result : null;
+  const inTabPred = useMemo(() => (inTab ? predictInTab(inTab.record.vector, data, xy) : null), [inTab, data, xy]);
+  const marker = inTab && inTabPred?.xy ? { xy: inTabPred.xy, label: inTab.label } : null;
 
   const select = (i: number | null) => setView((s) => ({ ...s, selected: i === null ? null : ids[i] }));
   const startCompare = (i: number) => setView((s) => ({ ...s, compare: ids[i], tab: 'compare' }));
@@ -66,7 +75,7 @@ export function Explorer({ data, view, setView, about }: Props) {
     const url = window.location.href;
     try {
       await navigator.clipboard.writeText(url);
-      setCopied('Link copied');
+      setCopied(inTab ? 'Link copied (without the model embedded in this tab)' : 'Link copied');
     } catch {
       setCopied('Copy this link from the address bar');
     }
@@ -109,6 +118,9 @@ export function Explorer({ data, view, setView, about }: Props) {
         <FiltersPanel view={view} setView={setView} models={data.models} />
         <ProjectionControls key={JSON.stringify(view.projection)} projection={view.projection} status={projStatus} setView={setView} />
         <div className="controls-group">
+          <button type="button" data-testid="embed-open" aria-pressed={embedOpen} onClick={() => setEmbedOpen((o) => !o)}>
+            {inTab ? 'In-tab model' : 'Embed a model'}
+          </button>
           <button type="button" data-testid="copy-link" onClick={copyLink}>
             Copy link
           </button>
@@ -149,13 +161,26 @@ export function Explorer({ data, view, setView, about }: Props) {
             onZoom={(z) => setView((s) => ({ ...s, zoom: z }))}
             onSelect={select}
             mapRef={mapRef}
+            marker={marker}
+            onMarker={() => setEmbedOpen(true)}
           />
         )}
         {view.tab === 'compare' && <CompareView data={data} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
         {view.tab === 'lineage' && (
           <LineageView data={data} links={links} visible={visible} benchmark={view.colourBy} selected={selected} onSelect={(i) => select(i)} />
         )}
-        {selected !== null ? (
+        {embedOpen ? (
+          <EmbedPanel
+            data={data}
+            job={job}
+            predictions={inTabPred}
+            onSelect={(i) => {
+              setEmbedOpen(false);
+              select(i);
+            }}
+            onClose={() => setEmbedOpen(false)}
+          />
+        ) : selected !== null ? (
           <ModelPanel
             data={data}
             index={selected}

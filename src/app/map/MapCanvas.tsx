@@ -20,6 +20,13 @@ export const EDGE_STYLE: Record<string, { colour: string; dash: number[] }> = {
   'same-family': { colour: '#999999', dash: [1, 4] },
 };
 
+/** A model embedded in the tab (src/app/embed): a diamond at an approximate position. */
+export interface InTabMarker {
+  xy: [number, number];
+  label: string;
+}
+const MARKER_R = 9;
+
 export interface MapSnapshot {
   width: number;
   height: number;
@@ -48,13 +55,15 @@ interface Props {
   onZoom: (z: Zoom | null) => void;
   onSelect: (i: number | null) => void;
   onHover: (h: { index: number; x: number; y: number } | null) => void;
+  marker?: InTabMarker | null;
+  onMarker?: () => void;
   ref?: Ref<MapHandle>;
 }
 
 const PAD = 28;
 
 export function MapCanvas(props: Props) {
-  const { xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges } = props;
+  const { xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, marker } = props;
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
@@ -214,7 +223,30 @@ export function MapCanvas(props: Props) {
       ctx.strokeText(l.text, l.x, l.y);
       ctx.fillText(l.text, l.x, l.y);
     }
-  }, [visible, edges, t, base, size, colour, radius, selected, compare, highlighted, labels]);
+    delete el.dataset.marker;
+    if (marker) {
+      // on top of everything, a shape no atlas model has
+      const mx = t.applyX(base.sx(marker.xy[0]));
+      const my = t.applyY(base.sy(marker.xy[1]));
+      ctx.beginPath();
+      ctx.moveTo(mx, my - MARKER_R);
+      ctx.lineTo(mx + MARKER_R, my);
+      ctx.lineTo(mx, my + MARKER_R);
+      ctx.lineTo(mx - MARKER_R, my);
+      ctx.closePath();
+      ctx.fillStyle = '#E69F00';
+      ctx.fill();
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#000000';
+      ctx.stroke();
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = 'rgba(255,255,255,0.9)';
+      ctx.fillStyle = '#000000';
+      ctx.strokeText(marker.label, mx + MARKER_R + 3, my + 4);
+      ctx.fillText(marker.label, mx + MARKER_R + 3, my + 4);
+      el.dataset.marker = `${mx.toFixed(1)},${my.toFixed(1)}`;
+    }
+  }, [visible, edges, t, base, size, colour, radius, selected, compare, highlighted, labels, marker]);
 
   const hit = (mx: number, my: number): number | null => {
     let best: number | null = null;
@@ -309,7 +341,13 @@ export function MapCanvas(props: Props) {
         onMouseLeave={() => props.onHover(null)}
         onClick={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
-          const i = hit(e.clientX - r.left, e.clientY - r.top);
+          const x = e.clientX - r.left;
+          const y = e.clientY - r.top;
+          if (marker && props.onMarker && Math.hypot(t.applyX(base.sx(marker.xy[0])) - x, t.applyY(base.sy(marker.xy[1])) - y) <= MARKER_R + 2) {
+            props.onMarker();
+            return;
+          }
+          const i = hit(x, y);
           if (i !== null) props.onSelect(i);
         }}
       />

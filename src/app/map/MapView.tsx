@@ -5,7 +5,7 @@ import type { Zoom } from '../state/view-state';
 import type { Legend as LegendSpec } from './colour';
 import { HoverCard } from './HoverCard';
 import { Legend } from './Legend';
-import { MapCanvas, type MapEdge, type MapHandle } from './MapCanvas';
+import { type InTabMarker, MapCanvas, type MapEdge, type MapHandle } from './MapCanvas';
 
 interface Props {
   data: ExplorerData;
@@ -24,6 +24,9 @@ interface Props {
   onZoom: (z: Zoom | null) => void;
   onSelect: (i: number | null) => void;
   mapRef: Ref<MapHandle>;
+  /** a model embedded in this tab, drawn as a distinct marker (approximate placement) */
+  marker?: InTabMarker | null;
+  onMarker?: () => void;
 }
 
 export function MapView(p: Props) {
@@ -48,7 +51,14 @@ export function MapView(p: Props) {
         onZoom={p.onZoom}
         onSelect={p.onSelect}
         onHover={setHover}
+        marker={p.marker ?? null}
+        onMarker={p.onMarker}
       />
+      {p.marker && (
+        <button type="button" className="in-tab-marker-note" data-testid="in-tab-marker" onClick={p.onMarker}>
+          <span aria-hidden="true">◆</span> {p.marker.label}: embedded in this tab (approximate placement)
+        </button>
+      )}
       <Legend legend={p.legend} edges={p.showEdges} />
       <div className="map-count" data-testid="map-point-count" data-count={onMap.length}>
         {onMap.length} of {p.data.models.length} models on the map

@@ -1,0 +1,37 @@
+// The protocol between the embed dialog and embed.worker.ts. File objects and the result vector
+// cross the boundary as structured clones (the vector's buffer is transferred).
+import type { EmbeddingRecord } from '../../able/embedding-file';
+
+export type EmbedSource =
+  | { kind: 'files'; files: File[]; name: string }
+  | { kind: 'hub'; ref: string; endpoint: string; gguf?: string };
+
+export type BackendChoice = 'auto' | 'wasm';
+
+export interface EmbedRequest {
+  type: 'start';
+  source: EmbedSource;
+  backend: BackendChoice;
+  /** WASM threads (1 without cross-origin isolation) */
+  threads: number;
+  /** the atlas's spec hash: refuse before any work when the tab would compute another spec */
+  atlasSpecHash: string | null;
+  /** refuse up front when the weight files together are larger than this */
+  maxWeightBytes: number;
+}
+
+export type EmbedPhase = 'check' | 'download' | 'open' | 'session' | 'probe' | 'hash';
+
+export type EmbedEvent =
+  | { type: 'phase'; phase: EmbedPhase; detail: string }
+  | { type: 'download'; file: string; loaded: number; total: number | null; bytesDone: number; bytesTotal: number | null }
+  | { type: 'probe'; done: number; total: number; probeId: string; ms: number }
+  | { type: 'session'; done: number; total: number; ms: number }
+  | { type: 'done'; record: EmbeddingRecord; label: string; provider: string; threads: number; wallMs: number; downloadMs: number; embedMs: number }
+  | { type: 'error'; message: string };
+
+/** The default refusal threshold: WASM has a 4 GB heap, and the weights share it with ORT's copies. */
+export const MAX_WEIGHT_BYTES = 1.5e9;
+
+export const formatBytes = (n: number) =>
+  n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(1)} kB`;

@@ -1,0 +1,182 @@
+// The in-tab embedding pipeline, as the worker runs it: files (local or from the hub) -> openModel
+// -> embedModel on onnxruntime-web -> an embedding record (docs/FORMATS.md). It is the CLI's
+// `able embed` with browser file access, so the vector equals the Node result (e2e/embed.spec.ts).
+import pkg from '../../../package.json';
+import { embedModel } from '../../able/embed';
+import type { EmbeddingRecord, ModelIdentity } from '../../able/embedding-file';
+import { openModel } from '../../able/open-model';
+import { PROBE_SET_V1, probeSetRef } from '../../able/probes/index';
+import { assertComparable, makeSpec, specHash } from '../../able/spec';
+import { ortWeb, webRuntime } from '../../engine/runtime-web';
+import { createAttributionSession } from '../../models/index';
+import { HubClient } from '../../weights/hub';
+import { MemoryHubCache } from '../../weights/hub-cache-memory';
+import { BlobSource } from '../../weights/source';
+import { OpfsHubCache } from '../hub-cache-browser';
+import { type EmbedEvent, type EmbedRequest, formatBytes } from './messages';
+
+const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
+const isWeights = (name: string) => /\.(safetensors|gguf)$/i.test(name);
+
+async function sha256Hex(data: BufferSource | string): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const h = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(h, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The identity `able embed` gives the same files: a GGUF file by its sha256; a model folder by the
+ * sha256 of the lines "<shard>:<sha256 of shard>\n" over its safetensors files in name order.
+ */
+export async function localIdentity(files: File[], name: string): Promise<ModelIdentity> {
+  const gguf = files.find((f) => base(f.name).toLowerCase().endsWith('.gguf'));
+  if (gguf) return { file: base(gguf.name), sha256: await sha256Hex(await gguf.arrayBuffer()) };
+  const shards = files.filter((f) => base(f.name).endsWith('.safetensors')).sort((a, b) => (base(a.name) < base(b.name) ? -1 : 1));
+  let lines = '';
+  for (const f of shards) lines += `${base(f.name)}:${await sha256Hex(await f.arrayBuffer())}\n`;
+  return { file: name, sha256: await sha256Hex(lines) };
+}
+
+function refuseIfTooLarge(bytes: number, limit: number, what: string): void {
+  if (bytes > limit)
+    throw new Error(
+      `${what} ${formatBytes(bytes)} of weights; this tab refuses models over ${formatBytes(limit)} ` +
+        '(WebAssembly has a 4 GB heap that the weights share with onnxruntime\'s working copies). Use `able embed` in Node instead.',
+    );
+}
+
+async function webgpuAvailable(): Promise<boolean> {
+  const gpu = (globalThis.navigator as any)?.gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** Rewrites failures a user cannot act on as they stand. */
+export function explainError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/out of memory|allocation failed|memory access out of bounds|Aborted\(\)/i.test(msg))
+    return `the tab ran out of memory while running the model (${msg}); try a smaller model or \`able embed\` in Node`;
+  return msg;
+}
+
+export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void): Promise<void> {
+  const t0 = performance.now();
+  post({ type: 'phase', phase: 'check', detail: 'checking the spec and the files' });
+  const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1), attribution: { kind: 'gxi' } });
+  const hash = await specHash(spec);
+  if (req.atlasSpecHash) assertComparable({ specHash: hash, label: 'this tab' }, { specHash: req.atlasSpecHash, label: 'the atlas' });
+
+  let files: File[] | Blob[];
+  let names: string[];
+  let identity: ModelIdentity | null = null;
+  let label: string;
+  let downloadMs = 0;
+  const src = req.source;
+  if (src.kind === 'files') {
+    files = src.files;
+    names = src.files.map((f) => base(f.name));
+    label = src.name;
+    const weights = src.files.filter((f) => isWeights(f.name));
+    if (weights.length === 0) throw new Error('no weights among the chosen files: choose a .gguf file, or a folder with config.json and *.safetensors');
+    const hasGguf = weights.some((f) => /\.gguf$/i.test(f.name));
+    if (!hasGguf && !names.includes('config.json')) throw new Error('no config.json among the chosen files (it must sit beside the .safetensors weights)');
+    if (!hasGguf && !names.includes('tokenizer.json'))
+      throw new Error("no tokenizer.json among the chosen files: the model's own tokenizer.json is needed to align tokens to words");
+    refuseIfTooLarge(
+      weights.reduce((n, f) => n + f.size, 0),
+      req.maxWeightBytes,
+      'the chosen files hold',
+    );
+  } else {
+    const cache = OpfsHubCache.available() ? new OpfsHubCache() : new MemoryHubCache();
+    const loaded = new Map<string, number>();
+    let bytesTotal: number | null = null;
+    const client = new HubClient({
+      cache,
+      endpoint: src.endpoint || undefined,
+      onProgress: (p) => {
+        loaded.set(p.file, p.loaded);
+        const bytesDone = [...loaded.values()].reduce((n, x) => n + x, 0);
+        post({ type: 'download', file: p.file, loaded: p.loaded, total: p.total, bytesDone, bytesTotal });
+      },
+    });
+    post({ type: 'phase', phase: 'download', detail: `listing ${src.ref}` });
+    const listing = await client.list(src.ref);
+    // Size check before any download: the GGUF file asked for, else every safetensors file listed.
+    const weightEntries = listing.files.filter((f) => (src.gguf ? f.path === src.gguf : f.path.endsWith('.safetensors')));
+    const weightBytes = weightEntries.reduce((n, f) => n + (f.size ?? 0), 0);
+    refuseIfTooLarge(weightBytes, req.maxWeightBytes, `${listing.repoId} holds`);
+    bytesTotal = weightBytes || null;
+    post({ type: 'phase', phase: 'download', detail: `downloading ${listing.repoId} at ${listing.sha.slice(0, 10)}` });
+    const t1 = performance.now();
+    const m = await client.model({ repoId: listing.repoId, revision: listing.sha }, src.gguf ? { gguf: src.gguf } : {});
+    downloadMs = performance.now() - t1;
+    names = [...m.files.keys()];
+    files = [...m.files.values()];
+    label = m.repoId;
+    identity = { hubId: m.repoId, revision: m.sha };
+    if (!src.gguf && !m.files.has('tokenizer.json'))
+      throw new Error(`${m.repoId} has no tokenizer.json: the model's own tokenizer.json is needed to align tokens to words`);
+  }
+
+  post({ type: 'phase', phase: 'open', detail: 'reading the weights and the tokenizer' });
+  let opened: Awaited<ReturnType<typeof openModel>> | null = await openModel(files.map((f, i) => new BlobSource(f, names[i])));
+
+  const providers = req.backend === 'wasm' || !(await webgpuAvailable()) ? ['wasm'] : ['webgpu', 'wasm'];
+  // The worker has its own copy of onnxruntime-web: configure it here, as src/app/ort.ts does for the page.
+  ortWeb.env.wasm.wasmPaths = '/ort/';
+  ortWeb.env.wasm.numThreads = req.threads;
+  const runtime = webRuntime(providers);
+  const model = opened.model;
+  const hidden = opened.spec.hidden;
+  const tokenizer = opened.tokenizer;
+  opened = null;
+  let buckets = 0;
+  const t2 = performance.now();
+  const res = await embedModel({
+    modelName: label,
+    tokenizer,
+    hiddenSize: hidden,
+    probes: PROBE_SET_V1,
+    method: { kind: 'gxi' },
+    sessions: (T, B, maxTargets) => {
+      buckets++;
+      post({ type: 'phase', phase: 'session', detail: `building the graph for length ${T} (${providers.join(' > ')})` });
+      return createAttributionSession(runtime, model, { T, B, maxTargets });
+    },
+    onProgress: (p) => {
+      if (p.phase === 'probe') post({ type: 'probe', done: p.done, total: p.total, probeId: p.probeId, ms: p.ms });
+      else post({ type: 'session', done: buckets, total: buckets, ms: p.ms });
+    },
+  });
+  const embedMs = performance.now() - t2;
+  if (req.atlasSpecHash) assertComparable({ specHash: res.specHash, label: 'this embedding' }, { specHash: req.atlasSpecHash, label: 'the atlas' });
+
+  if (!identity) {
+    post({ type: 'phase', phase: 'hash', detail: 'hashing the weights for the model identity' });
+    identity = await localIdentity((src as { files: File[] }).files, label);
+  }
+  const provider = res.provider === 'webgpu' ? 'webgpu' : 'wasm';
+  const wallMs = performance.now() - t0;
+  const record: EmbeddingRecord = {
+    format: 'able-embedding/1',
+    spec: res.spec,
+    specHash: res.specHash,
+    model: identity,
+    engine: { name: pkg.name, version: pkg.version, provider },
+    computed: {
+      where: `browser tab (onnxruntime-web ${provider}${provider === 'wasm' ? `, ${req.threads} thread${req.threads > 1 ? 's' : ''}` : ''})`,
+      date: new Date().toISOString(),
+      wallTimeS: Math.round(wallMs) / 1000,
+    },
+    probeTimingsMs: res.probeTimingsMs.map((t) => Math.round(t * 10) / 10),
+    targetLogProbs: res.targetLogProbs,
+    dim: res.vector.length,
+    vector: res.vector,
+  };
+  post({ type: 'done', record, label, provider, threads: req.threads, wallMs, downloadMs, embedMs });
+}

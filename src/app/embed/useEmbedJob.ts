@@ -1,0 +1,89 @@
+// One in-tab embedding job: starts embed.worker.ts, turns its events into a progress state with an
+// ETA, and cancels by terminating the worker. The result stays in memory (never in the URL).
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EmbedEvent, EmbedPhase, EmbedRequest } from './messages';
+
+export type DoneEvent = Extract<EmbedEvent, { type: 'done' }>;
+
+export interface Running {
+  status: 'running';
+  phase: EmbedPhase;
+  detail: string;
+  /** 0..1 of the current stage (download bytes, or probes), null when unknown */
+  fraction: number | null;
+  etaS: number | null;
+  probes: { done: number; total: number } | null;
+  download: { bytesDone: number; bytesTotal: number | null } | null;
+}
+
+export type JobState = { status: 'idle' } | Running | { status: 'done'; result: DoneEvent } | { status: 'error'; message: string } | { status: 'cancelled' };
+
+/** Seconds left at a constant rate since `t0` (ms); null until there is something to go on. */
+export function eta(done: number, total: number | null, elapsedMs: number): number | null {
+  if (total === null || done <= 0 || elapsedMs <= 0 || done > total) return null;
+  return ((total - done) * elapsedMs) / done / 1000;
+}
+
+export function useEmbedJob() {
+  const [state, setState] = useState<JobState>({ status: 'idle' });
+  const worker = useRef<Worker | null>(null);
+  const stop = useCallback(() => {
+    worker.current?.terminate();
+    worker.current = null;
+  }, []);
+  useEffect(() => stop, [stop]);
+
+  const start = useCallback((req: Omit<EmbedRequest, 'type'>) => {
+    stop();
+    const w = new Worker(new URL('./embed.worker.ts', import.meta.url), { type: 'module' });
+    worker.current = w;
+    let downloadT0 = 0;
+    let probeT0 = 0;
+    let cur: Running = { status: 'running', phase: 'check', detail: 'starting', fraction: null, etaS: null, probes: null, download: null };
+    setState(cur);
+    w.onmessage = (ev: MessageEvent<EmbedEvent>) => {
+      const e = ev.data;
+      const now = performance.now();
+      if (e.type === 'done') {
+        stop();
+        setState({ status: 'done', result: e });
+      } else if (e.type === 'error') {
+        stop();
+        setState({ status: 'error', message: e.message });
+      } else {
+        if (e.type === 'phase') cur = { ...cur, phase: e.phase, detail: e.detail, ...(e.phase === 'open' ? { fraction: null, etaS: null } : {}) };
+        else if (e.type === 'download') {
+          if (!downloadT0) downloadT0 = now;
+          cur = {
+            ...cur,
+            phase: 'download',
+            download: { bytesDone: e.bytesDone, bytesTotal: e.bytesTotal },
+            fraction: e.bytesTotal ? Math.min(1, e.bytesDone / e.bytesTotal) : null,
+            etaS: eta(e.bytesDone, e.bytesTotal, now - downloadT0),
+          };
+        } else if (e.type === 'probe') {
+          // The clock starts at the first probe so the one-off session build does not skew the rate.
+          if (!probeT0) probeT0 = now - e.ms;
+          cur = { ...cur, phase: 'probe', detail: `probe ${e.probeId}`, probes: { done: e.done, total: e.total }, fraction: e.done / e.total, etaS: eta(e.done, e.total, now - probeT0) };
+        }
+        setState(cur);
+      }
+    };
+    w.onerror = (ev) => {
+      stop();
+      setState({ status: 'error', message: `the embedding worker failed to start or crashed: ${ev.message || 'no message'}` });
+    };
+    w.postMessage({ type: 'start', ...req } satisfies EmbedRequest);
+  }, [stop]);
+
+  const cancel = useCallback(() => {
+    stop();
+    setState({ status: 'cancelled' });
+  }, [stop]);
+  const clear = useCallback(() => {
+    stop();
+    setState({ status: 'idle' });
+  }, [stop]);
+
+  return { state, start, cancel, clear };
+}
