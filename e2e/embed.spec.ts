@@ -108,18 +108,21 @@ test('in-tab embedding (WASM) of a tiny model equals the Node result and lands o
   await expect(page.getByTestId('embed-share-note')).toBeVisible();
 });
 
-test('in-tab embedding on WebGPU (SwiftShader when there is no GPU) equals the Node result', async ({ page }) => {
-  test.setTimeout(400_000);
-  const hasAdapter = await (async () => {
-    await page.goto('/');
-    return page.evaluate(async () => Boolean(await (navigator as any).gpu?.requestAdapter()));
-  })();
-  test.skip(!hasAdapter, 'no WebGPU adapter in this Chromium');
+// On SwiftShader (no GPU here) the 161 probes take about 6 minutes, too slow for every run: the
+// default e2e run checks WebGPU on the engine's attention block (engine.spec.ts) and this full
+// comparison runs when ABLE_E2E_WEBGPU=1.
+test('in-tab embedding on WebGPU equals the Node result (ABLE_E2E_WEBGPU=1)', async ({ page }) => {
+  test.skip(process.env.ABLE_E2E_WEBGPU !== '1', 'slow on SwiftShader: set ABLE_E2E_WEBGPU=1');
+  test.setTimeout(900_000);
+  await page.goto('/');
+  const hasAdapter = await page.evaluate(async () => Boolean(await (navigator as any).gpu?.requestAdapter()));
+  expect(hasAdapter, 'this Chromium has no WebGPU adapter').toBe(true);
   const ref = await nodeEmbedding();
-  const { rec, provider } = await embedInTab(page, 'auto', 380_000);
+  const { rec, provider } = await embedInTab(page, 'auto', 880_000);
   expect(provider).toBe('webgpu');
+  expect(rec.engine.provider).toBe('webgpu');
   const { cosine, maxAbs } = compare(rec.vector, ref.vector);
   console.log(`WebGPU vs onnxruntime-node: cosine ${cosine.toFixed(9)}, max abs diff ${maxAbs.toExponential(2)}`);
   expect(cosine).toBeGreaterThanOrEqual(0.9999);
-  expect(maxAbs).toBeLessThan(1e-3);
+  expect(maxAbs).toBeLessThan(1e-4);
 });

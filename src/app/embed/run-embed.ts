@@ -14,6 +14,7 @@ import { MemoryHubCache } from '../../weights/hub-cache-memory';
 import { BlobSource } from '../../weights/source';
 import { OpfsHubCache } from '../hub-cache-browser';
 import { type EmbedEvent, type EmbedRequest, formatBytes } from './messages';
+import { withFloat32Weights } from './upcast';
 
 const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
 const isWeights = (name: string) => /\.(safetensors|gguf)$/i.test(name);
@@ -131,7 +132,7 @@ export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void)
   ortWeb.env.wasm.wasmPaths = '/ort/';
   ortWeb.env.wasm.numThreads = req.threads;
   const runtime = webRuntime(providers);
-  const model = opened.model;
+  const model = providers[0] === 'webgpu' ? withFloat32Weights(opened.model) : opened.model;
   const hidden = opened.spec.hidden;
   const tokenizer = opened.tokenizer;
   opened = null;
