@@ -525,7 +525,8 @@ def cmd_eval(args):
             x, _, _ = corpus_windows(tok, open(os.path.join(CORPORA, f"{c}.txt")).read(), FT["seq"])
             n_held = max(FT["evalWindows"], int(len(x) * FT["heldOutFraction"]))
             held[c] = torch.from_numpy(x[-n_held:][:FT["evalWindows"]])
-        for _, path in lab_outputs(name):
+        # fine-tunes and merges first: they say the most, and a run cut short should have them
+        for _, path in sorted(lab_outputs(name), key=lambda o: o[1].endswith(".gguf")):
             ev = path.rstrip("/") + ".eval.json"
             if not done(path) or os.path.exists(ev):
                 continue
