@@ -124,16 +124,17 @@ def logits_summary(logits, ids, sample_ids):
 def integrated_gradients_batched(model, ids, target_mask, m=8):
     """The same as integrated_gradients, with the m scaled copies alpha_k E run as one batch (as our
     graphs do); sum_k f(alpha_k E) is differentiated once, each batch row getting its own df/dE.
-    Only the rows of the logits that predict a target token go through log_softmax (large vocabularies).
+    Only the positions that predict a target token go through the vocabulary head (transformers'
+    `logits_to_keep` with an index tensor: the head is row-wise, so those rows are unchanged).
     Returns (a [T], the averaged gradient [T, D], f at each alpha [m])."""
     ids_t = torch.tensor([ids])
     with torch.no_grad():
         e = model.get_input_embeddings()(ids_t)
     alphas = torch.tensor([(k - 0.5) / m for k in range(1, m + 1)], dtype=e.dtype)
     x = (alphas[:, None, None] * e).detach().requires_grad_(True)
-    logits = model(inputs_embeds=x, use_cache=False).logits
     idx = [i for i, t in enumerate(target_mask) if t]
-    logp = torch.log_softmax(logits[:, [i - 1 for i in idx], :].to(x.dtype), dim=-1)
+    logits = model(inputs_embeds=x, use_cache=False, logits_to_keep=torch.tensor([i - 1 for i in idx])).logits
+    logp = torch.log_softmax(logits.to(x.dtype), dim=-1)
     per_row = logp[:, torch.arange(len(idx)), torch.tensor([ids[i] for i in idx])].sum(-1)
     per_row.sum().backward()
     avg = x.grad.mean(0)

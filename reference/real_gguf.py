@@ -7,9 +7,13 @@ word attributions and the ABLE embedding of METHOD.md sections 5 and 6.
 
 Run (about 1 min for SmolLM2, 4 min for Gemma 3 on 2 CPU cores, mostly tokenizer conversion):
   /tmp/refvenv/bin/python reference/real_gguf.py OUT_DIR [--models-dir /tmp/models] [--limit 24]
-      [--probes src/able/probes/v1.json] [--only smollm2|gemma3] [--methods gxi,ig8]
+      [--probes src/able/probes/v1.json] [--only smollm2|gemma3] [--methods gxi,ig8] [--spread]
+      [--threads N]
 --methods: the ABLE vectors to write, each gxi, ig<m> (METHOD.md section 4 ig with m midpoint steps,
 the m scaled copies of E as one batch) or grad-norm; gxi is always computed (f, grad).
+--spread: the --limit probes are spread evenly over the set (index i * N // limit), not the first ones,
+so every domain of v1 (code, arithmetic, dialogue...) is covered. --threads: torch threads (default
+min(4, cores)); 1 is several times faster on a shared, oversubscribed machine (no spinning threads).
 Writes OUT_DIR/<model>.json (one object per model, see reference/README.md).
 """
 
@@ -144,12 +148,17 @@ def main():
     ap.add_argument("--probes", default=os.path.join(ROOT, "src/able/probes/v1.json"))
     ap.add_argument("--limit", type=int, default=24, help="first N probes; 0 = all")
     ap.add_argument("--only", default="")
+    ap.add_argument("--spread", action="store_true", help="spread the --limit probes over the whole set")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (default min(4, cores))")
     ap.add_argument("--methods", default="gxi", help="comma list of gxi, ig<m>, grad-norm (default gxi)")
     args = ap.parse_args()
     methods = parse_methods(args.methods)
-    torch.set_num_threads(max(1, min(4, os.cpu_count() or 1)))
+    torch.set_num_threads(args.threads or max(1, min(4, os.cpu_count() or 1)))
     probes = json.load(open(args.probes))["probes"]
-    if args.limit:
+    if args.limit and args.spread:
+        k = min(args.limit, len(probes))
+        probes = [probes[i * len(probes) // k] for i in range(k)]
+    elif args.limit:
         probes = probes[: args.limit]
     os.makedirs(args.out, exist_ok=True)
     for name, file in MODELS.items():

@@ -1,0 +1,153 @@
+/**
+ * Live parity of the whole ABLE pipeline on the real GGUF files against PyTorch/transformers: for
+ * SmolLM2-135M-Instruct Q4_1 and Gemma 3 270M Q4_K_M, reference/real_gguf.py (transformers loads the
+ * GGUF itself, builds the tokenizer from its metadata, autograd in float32) computes the ABLE vector
+ * over K probes of the v1 set spread evenly over it (index i * N / K: every domain, code with
+ * newlines and indentation, arithmetic with digits...) with gxi and with ig (m = 8, one batch of scaled copies);
+ * we compute the same with openModel + embedModel. Asserts token ids equal per probe and ABLE cosine
+ * >= 0.9999 per model and method. Then `able embed` (the real CLI) runs twice on the SmolLM2 file
+ * over the full v1 set: both files must parse as valid embeddings with bitwise identical vectors.
+ *
+ * Env: ABLE_MODELS_DIR (default /tmp/models), ABLE_PYTHON (default /tmp/refvenv/bin/python, else
+ * python3), ABLE_PARITY_PROBES (K, default 32). Skips when a GGUF file is absent, unless
+ * ABLE_PARITY_REQUIRED is set.
+ * Run: npx vitest run --config vitest.parity.config.ts test/parity/able.parity.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cosine } from '../../src/able/aggregate.ts';
+import { embedModel } from '../../src/able/embed.ts';
+import { parseEmbeddingJson } from '../../src/able/embedding-file.ts';
+import { openModel } from '../../src/able/open-model.ts';
+import { PROBE_SET_V1, type ProbeSet } from '../../src/able/probes/index.ts';
+import type { AttributionMethod } from '../../src/able/spec.ts';
+import { NodeFileSource } from '../../src/cli/node-source.ts';
+import { nodeRuntime } from '../../src/engine/runtime-node.ts';
+import { createAttributionSession } from '../../src/models/index.ts';
+import { segmentWords } from '../../src/text/words.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const modelsDir = process.env.ABLE_MODELS_DIR ?? '/tmp/models';
+const python = process.env.ABLE_PYTHON ?? (existsSync('/tmp/refvenv/bin/python') ? '/tmp/refvenv/bin/python' : 'python3');
+const K = Number(process.env.ABLE_PARITY_PROBES ?? 32);
+const MODELS = [
+  { name: 'smollm2', file: 'SmolLM2-135M-Instruct.Q4_1.gguf' },
+  { name: 'gemma3', file: 'gemma-3-270m-q4_k_m.gguf' },
+];
+const METHODS: { key: string; method: AttributionMethod }[] = [
+  { key: 'gxi', method: { kind: 'gxi' } },
+  { key: 'ig8', method: { kind: 'ig', steps: 8 } },
+];
+/** Filled by the model tests: the CLI's full-set vector is checked against it too. */
+const references = new Map<string, Reference>();
+const skip = (file: string) => !existsSync(join(modelsDir, file)) && !process.env.ABLE_PARITY_REQUIRED;
+
+interface Reference {
+  probes: { id: string; ids: number[] }[];
+  embeddings: Record<string, number[]>;
+  timings: { loadS: number; methodS: Record<string, number>; totalS: number };
+}
+
+/** real_gguf.py for one model into a fresh temp dir (one torch thread: far faster on a shared box). */
+function pythonReference(name: string, k: number): Reference {
+  const out = mkdtempSync(join(tmpdir(), 'able-parity-'));
+  const methods = METHODS.map((m) => m.key).join(',');
+  const args = [join(root, 'reference/real_gguf.py'), out, '--only', name, '--limit', String(k), '--spread', '--threads', '1', '--methods', methods];
+  execFileSync(python, args, { cwd: join(root, 'reference'), stdio: ['ignore', 'inherit', 'pipe'], maxBuffer: 1 << 28, env: { ...process.env, TQDM_DISABLE: '1' } });
+  return JSON.parse(readFileSync(join(out, `${name}.json`), 'utf8')) as Reference;
+}
+
+/** The probes real_gguf.py --spread picks: index i * N // k. */
+function spreadProbes(k: number): ProbeSet {
+  const all = PROBE_SET_V1.probes;
+  const n = Math.min(k, all.length);
+  return { ...PROBE_SET_V1, probes: Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]) };
+}
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+for (const { name, file } of MODELS) {
+  const path = join(modelsDir, file);
+  describe.skipIf(skip(file))(`ABLE embedding vs PyTorch on ${file}`, () => {
+    it(`${K} probes: token ids equal, ABLE cosine >= 0.9999 for gxi and ig(8)`, async () => {
+      let t0 = performance.now();
+      const ref = pythonReference(name, K);
+      const pyMs = performance.now() - t0;
+      const probes = spreadProbes(K);
+      expect(ref.probes.length).toBe(probes.probes.length);
+      references.set(name, ref);
+      t0 = performance.now();
+      const opened = await openModel([await NodeFileSource.open(path)]);
+      const openMs = performance.now() - t0;
+      probes.probes.forEach((p, i) => {
+        expect(ref.probes[i].id).toBe(p.id);
+        expect(opened.tokenizer.encode(p.context + p.target).ids, `${name} ${p.id} token ids`).toEqual(ref.probes[i].ids);
+      });
+      const lines = [
+        `${name}: python ${s(pyMs)} (load ${ref.timings.loadS.toFixed(0)} s, ${Object.entries(ref.timings.methodS).map(([m, t]) => `${m} ${t.toFixed(0)} s`).join(', ')}); ours: open ${s(openMs)}`,
+      ];
+      const cosines: Record<string, number> = {};
+      for (const { key, method } of METHODS) {
+        t0 = performance.now();
+        const res = await embedModel({
+          modelName: name,
+          tokenizer: opened.tokenizer,
+          hiddenSize: opened.spec.hidden,
+          probes,
+          method,
+          sessions: (T, B, maxTargets) => createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets }),
+        });
+        const ms = performance.now() - t0;
+        const want = ref.embeddings[key];
+        expect(res.vector.length).toBe(want.length);
+        cosines[key] = cosine(res.vector, want);
+        lines.push(`  ${key}: dim ${want.length}, 1-cos ${(1 - cosines[key]).toExponential(2)}, ours ${s(ms)} (sessions ${res.sessionMs.map((x) => s(x)).join(' + ')})`);
+      }
+      console.log(lines.join('\n'));
+      for (const { key } of METHODS) expect(cosines[key], `${name} ${key}`).toBeGreaterThanOrEqual(0.9999);
+    });
+  });
+}
+
+describe.skipIf(skip(MODELS[0].file))(`able embed on ${MODELS[0].file}, twice`, () => {
+  it('writes a valid embedding; the two runs give bitwise identical vectors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'able-embed-'));
+    const outs = [join(dir, 'a.able.json'), join(dir, 'b.able.json')];
+    const recs = [];
+    for (const out of outs) {
+      const t0 = performance.now();
+      execFileSync(process.execPath, [join(root, 'bin/able.mjs'), 'embed', join(modelsDir, MODELS[0].file), '--out', out], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const rec = await parseEmbeddingJson(readFileSync(out, 'utf8'));
+      console.log(`able embed -> ${out}: dim ${rec.dim}, ${s(performance.now() - t0)} (wall in file ${rec.computed.wallTimeS.toFixed(1)} s)`);
+      recs.push(rec);
+    }
+    const [a, b] = recs;
+    const dim = PROBE_SET_V1.probes.reduce((n, p) => n + segmentWords(p.context).length, 0);
+    expect(a.dim).toBe(dim);
+    expect(a.spec.attribution).toBe('gxi');
+    expect(a.specHash).toBe(b.specHash);
+    expect(a.model).toEqual(b.model);
+    expect(Buffer.from(a.vector.buffer, a.vector.byteOffset, a.vector.byteLength).equals(Buffer.from(b.vector.buffer, b.vector.byteOffset, b.vector.byteLength))).toBe(true);
+    expect(a.targetLogProbs).toEqual(b.targetLogProbs);
+    expect(a.model).toEqual({ file: MODELS[0].file, sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53' });
+
+    // The K reference probes' slices of the full-set vector are, up to one scale, the K-probe
+    // embedding (L1 is per probe), so the CLI's output is checked against PyTorch as well.
+    const ref = references.get(MODELS[0].name);
+    if (ref) {
+      const slices = new Map<string, Float32Array>();
+      let off = 0;
+      for (const p of PROBE_SET_V1.probes) {
+        const w = segmentWords(p.context).length;
+        slices.set(p.id, a.vector.subarray(off, off + w));
+        off += w;
+      }
+      const ours = Float32Array.from(ref.probes.flatMap((p) => Array.from(slices.get(p.id)!)));
+      const c = cosine(ours, ref.embeddings.gxi);
+      console.log(`able embed: the ${ref.probes.length} reference probes' part of the CLI's vector vs PyTorch gxi: 1-cos ${(1 - c).toExponential(2)}`);
+      expect(c).toBeGreaterThanOrEqual(0.9999);
+    }
+  });
+});
