@@ -66,7 +66,7 @@ export function Explorer({ data, view, setView, about }: Props) {
   const [embedOpen, setEmbedOpen] = useState(false);
   const inTab = job.state.status === 'done' ? job.state.result : null;
   const inTabPred = useMemo(() => (inTab ? predictInTab(inTab.record.vector, data, xy) : null), [inTab, data, xy]);
-  const marker = inTab && inTabPred?.xy ? { xy: inTabPred.xy, label: inTab.label } : null;
+  const marker = useMemo(() => (inTab && inTabPred?.xy ? { xy: inTabPred.xy, label: inTab.label } : null), [inTab, inTabPred]);
 
   const select = (i: number | null) => setView((s) => ({ ...s, selected: i === null ? null : ids[i] }));
   const startCompare = (i: number) => setView((s) => ({ ...s, compare: ids[i], tab: 'compare' }));

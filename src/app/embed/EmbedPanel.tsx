@@ -22,8 +22,8 @@ interface Props {
 }
 
 const folderOf = (files: File[]) => files.find((f) => f.webkitRelativePath)?.webkitRelativePath.split('/')[0] ?? null;
-const defaultName = (files: File[]) =>
-  folderOf(files) ?? files.find((f) => /\.(gguf|safetensors)$/i.test(f.name))?.name.replace(/\.(gguf|safetensors)$/i, '') ?? 'local-model';
+// A folder's name, else a GGUF file's name; loose safetensors files have only generic names.
+const defaultName = (files: File[]) => folderOf(files) ?? files.find((f) => /\.gguf$/i.test(f.name))?.name ?? 'local-model';
 
 const PHASE_LABEL: Record<string, string> = {
   check: 'Checking',

@@ -234,7 +234,7 @@ export function MapCanvas(props: Props) {
       ctx.lineTo(mx, my + MARKER_R);
       ctx.lineTo(mx - MARKER_R, my);
       ctx.closePath();
-      ctx.fillStyle = '#E69F00';
+      ctx.fillStyle = '#E7298A'; // outside the Okabe-Ito palette the map colours with
       ctx.fill();
       ctx.lineWidth = 2;
       ctx.strokeStyle = '#000000';
