@@ -76,6 +76,14 @@ def write_record(out, rec):
     log("wrote", os.path.relpath(record_path(out), ROOT))
 
 
+def replace_dir(tmp, out):
+    """Move a finished output folder into place (an unrecorded leftover of a killed run is replaced)."""
+    import shutil
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    os.replace(tmp, out)
+
+
 def rel(p):
     return os.path.relpath(p, ROOT)
 
@@ -310,7 +318,7 @@ def run_finetune(name, corpus, out):
     log(f"  held-out loss after {after:.4f}")
     model.save_pretrained(out + ".tmp")
     tok.save_pretrained(out + ".tmp")
-    os.replace(out + ".tmp", out)
+    replace_dir(out + ".tmp", out)
     return {"corpus": {"name": corpus, "file": rel(path), "sha256": sha256(path), "tokens": ntok,
                        "trainWindows": len(train), "heldOutWindows": len(held), "bosFirst": with_bos},
             "heldOutLossBefore": round(before, 4), "heldOutLossAfter": round(after, 4),
@@ -491,7 +499,7 @@ def cmd_merge(args):
             save_file({k: v.contiguous() for k, v in merged.items()}, os.path.join(out + ".tmp", "model.safetensors"),
                       metadata={"format": "pt"})
             copy_hf_side_files(fts[0], out + ".tmp")
-            os.replace(out + ".tmp", out)
+            replace_dir(out + ".tmp", out)
             write_record(out, {
                 "name": f"{name}-merge-{method}", "id": f"lab/{name}-merge-{method}", "format": "safetensors",
                 "dtype": "float32", "parents": parents + ([BASES[name]["id"]] if method in ("ties", "slerp-tv") else []),
