@@ -84,6 +84,11 @@ describe('runEval', () => {
     expect(Object.keys(report.byArchitecture)).toEqual(['LlamaForCausalLM']);
     expect(Object.keys(report.byArchitecture.LlamaForCausalLM.representations)).toEqual(['able', 'output', 'params']);
   });
+  it('within a family counts only direct edges as related', () => {
+    expect(Object.keys(report.byFamily)).toEqual(['Fam0', 'Fam1', 'Fam2', 'Fam3']);
+    // 5 models: 4 direct fine-tune edges to m0, the 6 sibling pairs count as unrelated.
+    expect(report.byFamily.Fam0.representations.able.relation!.countByType).toEqual({ 'fine-tune': 4, unrelated: 6 });
+  });
   it('writes a markdown table and says routing was not supplied', () => {
     const md = evalMarkdown(report);
     expect(md).toContain('| able | 1.000 |');

@@ -175,10 +175,12 @@ export function evaluateSection(
   models: EvalModel[],
   reps: Record<string, Map<string, ArrayLike<number>>>,
   opts: EvalOptions = DEFAULT_EVAL,
+  /** within one family: a pair counts as related only through a direct lineage edge */
+  directOnly = false,
 ): EvalSection {
   const kept = models.filter((m) => Object.values(reps).every((r) => r.has(m.id)));
   const out: EvalSection = { models: kept.map((m) => m.id), representations: {} };
-  const types = pairTypes(kept);
+  const types = pairTypes(kept).map((t) => (directOnly && t === 'same-family' ? 'unrelated' : t));
   const scored = kept.filter((m) => m.benchmarks !== null);
   for (const [name, r] of Object.entries(reps)) {
     const X = prepare(
@@ -241,6 +243,8 @@ export interface EvalReport {
   all: EvalSection;
   /** per architecture: ABLE, output and parameter-based vectors on models having all three */
   byArchitecture: Record<string, EvalSection>;
+  /** per family: direct lineage pairs (fine-tune, merge, quantization, adapter) vs the family's other pairs */
+  byFamily: Record<string, EvalSection>;
   routing: RoutingResult;
 }
 
@@ -266,7 +270,21 @@ export function runEval(args: {
       byArchitecture[a] = evaluateSection(group, { ...base, params: args.params }, opts);
     }
   }
-  return { format: 'able-atlas-eval/1', options: opts, all, byArchitecture, routing: routingTask(args.routing ?? null) };
+  // Across families relation prediction is easy; within one family the question is whether the
+  // embedding finds a model's direct parents and children among its other relatives.
+  const byFamily: Record<string, EvalSection> = {};
+  for (const f of [...new Set(args.models.map((m) => m.family))].sort()) {
+    const group = args.models.filter((m) => m.family === f);
+    if (group.length >= opts.minModels) byFamily[f] = evaluateSection(group, base, opts, true);
+  }
+  return {
+    format: 'able-atlas-eval/1',
+    options: opts,
+    all,
+    byArchitecture,
+    byFamily,
+    routing: routingTask(args.routing ?? null),
+  };
 }
 
 const f3 = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(3));
@@ -305,6 +323,8 @@ export function evalMarkdown(r: EvalReport): string {
   lines.push('# ABLE atlas evaluation', '');
   section('All models: ABLE vs output-based baseline', r.all);
   for (const [a, s] of Object.entries(r.byArchitecture)) section(`${a}: ABLE vs output vs parameters`, s);
+  for (const [f, s] of Object.entries(r.byFamily ?? {}))
+    section(`Within family ${f}: direct lineage pairs vs other pairs of the family (unrelated = no direct edge)`, s);
   lines.push(
     '## Routing',
     '',
