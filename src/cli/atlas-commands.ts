@@ -8,6 +8,7 @@ import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEv
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
 import type { Manifest, ManifestEntry } from '../atlas/manifest';
 import { embeddingId, type LabEntry, mergeAtlas } from '../atlas/merge';
+import { flag, positional } from './args';
 import { commands } from './commands';
 
 export const DEFAULT_MANIFEST = 'data/manifest.json';
@@ -136,10 +137,6 @@ export async function atlasEval(o: {
   return report;
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 commands.push(
   {
@@ -147,7 +144,7 @@ commands.push(
     summary: 'merge embedding files into the atlas the app loads',
     help: 'Usage: able atlas merge DIR --out public/atlas/ [--manifest data/manifest.json] [--lab lab.json]',
     async run(args) {
-      const dir = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+      const dir = positional(args);
       const out = flag(args, '--out');
       if (!dir || !out) throw new Error('atlas merge: give DIR and --out OUT');
       const lab = flag(args, '--lab');

@@ -15,6 +15,7 @@ import { segmentWords } from '../text/words.ts';
 import { BlobSource, type ByteSource } from '../weights/index.ts';
 import { HubClient } from '../weights/hub.ts';
 import { registerAtlasBuild } from './atlas-commands.ts';
+import { flag, positional } from './args.ts';
 import { commands } from './commands.ts';
 import { hubOptionsFromEnv, NodeHubCache } from './hub-cache-node.ts';
 import { NodeFileSource } from './node-source.ts';
@@ -113,11 +114,6 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
   };
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i >= 0 && (i + 1 >= args.length || args[i + 1].startsWith('--'))) throw new Error(`${name} needs a value`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 /** --method / --steps / --probes / --threads, shared by `embed` and `atlas build`. */
 export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
@@ -163,7 +159,7 @@ commands.push({
     'Hub downloads honour HF_ENDPOINT and HF_TOKEN and are cached in ABLE_HUB_CACHE (default ~/.cache/able-atlas/hub).',
   ].join('\n'),
   async run(args) {
-    const input = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+    const input = positional(args);
     if (!input) throw new Error('give a hub id, a model folder or a .gguf file (see able embed --help)');
     const opts = embedOptionsFromArgs(args);
     const rec = await embedFromInput(input, opts);
