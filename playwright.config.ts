@@ -1,5 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
+// ABLE_E2E_PORT lets several checkouts run their e2e suites side by side.
+const port = Number(process.env.ABLE_E2E_PORT ?? 4173);
+
 // Tests run against the production build served by `vite preview` (what `npm start` serves),
 // in Debian's Chromium with WebGPU enabled (SwiftShader when there is no GPU).
 export default defineConfig({
@@ -11,7 +14,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1280, height: 720 },
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -19,8 +22,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx vite preview --port 4173 --strictPort --host 127.0.0.1',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite preview --port ${port} --strictPort --host 127.0.0.1`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,
   },
