@@ -7,22 +7,28 @@ import { SearchBox } from './controls/SearchBox';
 import { ViewControls } from './controls/ViewControls';
 import type { ExplorerData } from './data/explorer-data';
 import { passesFilters } from './data/filters';
-import { EmbedPanel } from './embed/EmbedPanel';
-import { predictInTab } from './embed/in-tab';
-import { useEmbedJob } from './embed/useEmbedJob';
 import { lineageLinks, mapEdges } from './data/lineage';
 import { benchmarkKeys } from './data/model-format';
+import { EmbedPanel } from './embed/EmbedPanel';
+import { predictInTab } from './embed/in-tab';
+import { SharedPanel } from './embed/SharedPanel';
+import { useEmbedJob } from './embed/useEmbedJob';
 import { download } from './export/download';
-import { embeddingsJson, mapSvg, neighboursCsv, safeName } from './export/export';
-import { colourScale, sizeScale } from './map/colour';
-import type { MapHandle } from './map/MapCanvas';
-import { MapView } from './map/MapView';
+import { embeddingsJson, legendLayout, mapSvg, neighboursCsv, safeName } from './export/export';
 import { LineageView } from './lineage/LineageView';
+import { colourScale, sizeScale } from './map/colour';
+import { type MapHandle, measureText } from './map/MapCanvas';
+import { MapView } from './map/MapView';
+import { COMPARE_RING, MARKER_FILL, NEIGHBOUR_RING, paintLegend, paintScene, ringOf } from './map/painter';
+import { EDGE_STYLE, edgeStyle, type InTabMarker } from './map/scene';
 import { ModelPanel } from './panel/ModelPanel';
 import { ProjectionControls } from './projection/ProjectionControls';
 import { useProjection } from './projection/useProjection';
+import { encodeShared } from './state/shared-embedding';
 import type { SetView } from './state/useUrlState';
 import type { Tab, ViewState } from './state/view-state';
+import { TableView } from './table/TableView';
+import { useTheme } from './useTheme';
 
 interface Props {
   data: ExplorerData;
@@ -33,6 +39,7 @@ interface Props {
 
 const TABS: [Tab, string][] = [
   ['map', 'Map'],
+  ['table', 'Table'],
   ['lineage', 'Lineage'],
   ['compare', 'Compare'],
 ];
@@ -40,6 +47,7 @@ const TABS: [Tab, string][] = [
 export function Explorer({ data, view, setView, about }: Props) {
   const mapRef = useRef<MapHandle>(null);
   const [copied, setCopied] = useState<string | null>(null);
+  const theme = useTheme();
   const ids = useMemo(() => data.models.map((m) => m.id), [data]);
   const selected = view.selected !== null ? (data.byId.get(view.selected) ?? null) : null;
   const compare = view.compare !== null ? (data.byId.get(view.compare) ?? null) : null;
@@ -55,39 +63,84 @@ export function Explorer({ data, view, setView, about }: Props) {
   const onMap = useMemo(() => visible.filter((i) => data.models[i].row !== null && data.models[i].xy), [data, visible]);
   const scale = useMemo(() => colourScale(data.models, view.colourBy, similarity, onMap), [data, view.colourBy, similarity, onMap]);
   const radius = useMemo(() => sizeScale(data.models, view.sizeBy), [data, view.sizeBy]);
+  const cluster = useMemo(() => (view.density ? (i: number) => data.models[i].family || 'unknown' : null), [data, view.density]);
   const priority = useMemo(() => {
     // label importance: benchmark average, else size
     const pr = data.models.map((m) => m.benchmarks?.avg ?? m.paramsB ?? 0);
     return (i: number) => pr[i];
   }, [data]);
   const { xy, status: projStatus } = useProjection(data, view.projection);
-  // A model embedded in this tab: in memory only, never in the URL.
+
+  // A model embedded in this tab (in memory), or one carried by the link (view.shared).
   const job = useEmbedJob();
   const [embedOpen, setEmbedOpen] = useState(false);
   const inTab = job.state.status === 'done' ? job.state.result : null;
-  const inTabPred = useMemo(() => (inTab ? predictInTab(inTab.record.vector, data, xy) : null), [inTab, data, xy]);
-  const marker = useMemo(() => (inTab && inTabPred?.xy ? { xy: inTabPred.xy, label: inTab.label } : null), [inTab, inTabPred]);
+  const sharedOk = view.shared !== null && view.shared.specHash === data.meta.specHash && view.shared.vector.length === data.dim;
+  const local = useMemo(
+    () => (inTab ? { vector: inTab.record.vector, label: inTab.label } : sharedOk && view.shared ? { vector: view.shared.vector, label: view.shared.name } : null),
+    [inTab, sharedOk, view.shared],
+  );
+  const localPred = useMemo(() => (local ? predictInTab(local.vector, data, xy) : null), [local, data, xy]);
+  const marker = useMemo<InTabMarker | null>(
+    () =>
+      local && localPred?.xy
+        ? { xy: localPred.xy, label: local.label, nearest: localPred.placedFrom[0]?.index ?? null, anchored: localPred.anchored }
+        : null,
+    [local, localPred],
+  );
+  const share = useMemo(() => {
+    if (!inTab || !data.meta.specHash) return null;
+    try {
+      const enc = encodeShared(inTab.label, data.meta.specHash, inTab.record.vector);
+      return { enc, chars: enc.code.length, inLink: view.shared?.code === enc.code };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
+    }
+  }, [inTab, data, view.shared]);
 
   const select = (i: number | null) => setView((s) => ({ ...s, selected: i === null ? null : ids[i] }));
   const startCompare = (i: number) => setView((s) => ({ ...s, compare: ids[i], tab: 'compare' }));
+  const showTab = (t: Tab) => setView((s) => ({ ...s, tab: t }));
 
   const copyLink = async () => {
     const url = window.location.href;
     try {
       await navigator.clipboard.writeText(url);
-      setCopied(inTab ? 'Link copied (without the model embedded in this tab)' : 'Link copied');
+      setCopied(inTab && !view.shared ? 'Link copied (without the model embedded in this tab)' : 'Link copied');
     } catch {
       setCopied('Copy this link from the address bar');
     }
     setTimeout(() => setCopied(null), 2500);
   };
+
+  // Exports draw the scene on screen, with a title and the legend.
+  const exportLegend = () => {
+    const scene = mapRef.current?.scene();
+    if (!scene) return null;
+    const marks: { text: string; colour: string; dash: number[] }[] = [];
+    if (selected !== null) marks.push({ text: `selected: ${ids[selected]}`, colour: theme.ink, dash: [] });
+    if (neighbours.length) marks.push({ text: `its ${neighbours.length} nearest neighbours`, colour: NEIGHBOUR_RING, dash: [2, 2] });
+    if (compare !== null) marks.push({ text: `compared: ${ids[compare]}`, colour: COMPARE_RING, dash: [] });
+    if (scene.marker) marks.push({ text: `${scene.marker.label} (embedded in a tab)`, colour: MARKER_FILL, dash: [4, 2] });
+    const edgeRows = view.lineage ? Object.entries(EDGE_STYLE).map(([type, st]) => ({ type, ...st })) : [];
+    const title = `ABLE Atlas: ${scene.points.length} models (${data.meta.spec?.attribution ?? 'ABLE'}), ${view.projection.method === 'shipped' ? 'shipped UMAP' : view.projection.method.toUpperCase()} layout`;
+    return { scene, legend: legendLayout(title, scale.legend, edgeRows, marks, (t) => measureText(t, 12)) };
+  };
   const exportPng = () => {
-    const snap = mapRef.current?.snapshot();
-    snap?.canvas.toBlob((b) => b && download('able-atlas-map.png', b), 'image/png');
+    const ex = exportLegend();
+    if (!ex) return;
+    const c = document.createElement('canvas');
+    c.width = Math.round(ex.scene.width * 2);
+    c.height = Math.round(ex.scene.height * 2);
+    const ctx = c.getContext('2d')!;
+    ctx.scale(2, 2);
+    paintScene(ctx, ex.scene, theme);
+    paintLegend(ctx, ex.legend, theme);
+    c.toBlob((b) => b && download('able-atlas-map.png', b), 'image/png');
   };
   const exportSvg = () => {
-    const snap = mapRef.current?.snapshot();
-    if (snap) download('able-atlas-map.svg', mapSvg(snap.width, snap.height, snap.points, snap.labels, snap.edges), 'image/svg+xml');
+    const ex = exportLegend();
+    if (ex) download('able-atlas-map.svg', mapSvg(ex.scene, ex.legend, theme, (p) => ringOf(p, theme), edgeStyle, MARKER_FILL), 'image/svg+xml');
   };
   const exportCsv = () => {
     if (selected === null) return;
@@ -103,18 +156,23 @@ export function Explorer({ data, view, setView, about }: Props) {
     download(`embeddings-${items.map((it) => safeName(it.id)).join('+')}.json`, embeddingsJson(data.meta.specHash ?? '', data.dim, items), 'application/json');
   };
 
+  const sharedProblem =
+    view.shared && !sharedOk
+      ? `The link carries an embedding of ${view.shared.name} computed under another spec or dimension than this atlas (spec ${view.shared.specHash.slice(0, 12)}, ${view.shared.vector.length} values), so it is not placed.`
+      : null;
+
   return (
     <>
       <div className="toolbar" role="toolbar" aria-label="View controls">
-        <SearchBox ids={ids} onPick={(i) => select(i)} />
+        <SearchBox items={data.models} onPick={(i) => select(i)} />
         <nav className="tabs" aria-label="Views">
           {TABS.map(([t, label]) => (
-            <button key={t} type="button" data-testid={`tab-${t}`} aria-pressed={view.tab === t} onClick={() => setView((s) => ({ ...s, tab: t }))}>
+            <button key={t} type="button" data-testid={`tab-${t}`} aria-pressed={view.tab === t} onClick={() => showTab(t)}>
               {label}
             </button>
           ))}
         </nav>
-        <ViewControls view={view} setView={setView} benchmarks={benchmarks} />
+        <ViewControls view={view} setView={setView} benchmarks={benchmarks} models={data.models} embedded={data.embedded} />
         <FiltersPanel view={view} setView={setView} models={data.models} />
         <ProjectionControls key={JSON.stringify(view.projection)} projection={view.projection} status={projStatus} setView={setView} />
         <div className="controls-group">
@@ -124,10 +182,10 @@ export function Explorer({ data, view, setView, about }: Props) {
           <button type="button" data-testid="copy-link" onClick={copyLink}>
             Copy link
           </button>
-          <button type="button" data-testid="export-png" onClick={exportPng} disabled={view.tab !== 'map'}>
+          <button type="button" data-testid="export-png" onClick={exportPng} disabled={view.tab !== 'map'} title="The map as on screen, at 2x, with title and legend">
             PNG
           </button>
-          <button type="button" data-testid="export-svg" onClick={exportSvg} disabled={view.tab !== 'map'}>
+          <button type="button" data-testid="export-svg" onClick={exportSvg} disabled={view.tab !== 'map'} title="The map as on screen, with title and legend">
             SVG
           </button>
           {copied && (
@@ -140,6 +198,11 @@ export function Explorer({ data, view, setView, about }: Props) {
       {unknown.length > 0 && (
         <p className="notice" role="alert" data-testid="unknown-model">
           Not in this atlas: {unknown.join(', ')}
+        </p>
+      )}
+      {sharedProblem && (
+        <p className="notice" role="alert" data-testid="shared-problem">
+          {sharedProblem}
         </p>
       )}
       <main className="main">
@@ -157,23 +220,32 @@ export function Explorer({ data, view, setView, about }: Props) {
             highlighted={highlighted}
             edges={edges}
             showEdges={view.lineage}
+            cluster={cluster}
+            theme={theme}
             zoom={view.zoom}
             onZoom={(z) => setView((s) => ({ ...s, zoom: z }))}
             onSelect={select}
+            onShowTable={() => showTab('table')}
+            onEmbed={() => setEmbedOpen(true)}
             mapRef={mapRef}
             marker={marker}
             onMarker={() => setEmbedOpen(true)}
           />
         )}
+        {view.tab === 'table' && (
+          <TableView data={data} visible={visible} benchmarks={benchmarks} table={view.table} setView={setView} selected={selected} onSelect={select} />
+        )}
         {view.tab === 'compare' && <CompareView data={data} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
         {view.tab === 'lineage' && (
-          <LineageView data={data} links={links} visible={visible} benchmark={view.colourBy} selected={selected} onSelect={(i) => select(i)} />
+          <LineageView data={data} links={links} visible={visible} colour={scale.colour} legend={scale.legend} selected={selected} onSelect={(i) => select(i)} />
         )}
         {embedOpen ? (
           <EmbedPanel
             data={data}
             job={job}
-            predictions={inTabPred}
+            predictions={inTab ? localPred : null}
+            share={share && ('error' in share ? share : { chars: share.chars, inLink: share.inLink })}
+            onShare={(on) => setView((s) => ({ ...s, shared: on && share && 'enc' in share ? (share.enc ?? null) : null }))}
             onSelect={(i) => {
               setEmbedOpen(false);
               select(i);
@@ -192,6 +264,14 @@ export function Explorer({ data, view, setView, about }: Props) {
             onClose={() => select(null)}
             onExportCsv={exportCsv}
             onExportJson={exportJson}
+          />
+        ) : !inTab && sharedOk && view.shared && localPred ? (
+          <SharedPanel
+            data={data}
+            shared={view.shared}
+            predictions={localPred}
+            onSelect={select}
+            onRemove={() => setView((s) => ({ ...s, shared: null }))}
           />
         ) : (
           about

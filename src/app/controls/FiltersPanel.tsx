@@ -29,13 +29,16 @@ function CheckList({ title, field, models, filters, setView }: { title: string; 
 export function FiltersPanel({ view, setView, models }: { view: ViewState; setView: SetView; models: AtlasModel[] }) {
   const f = view.filters;
   const active = f.family.length + f.organisation.length + f.licence.length + (f.params ? 1 : 0) + (f.embedded !== 'all' ? 1 : 0);
-  const setParams = (lo: string, hi: string) => {
+  // Both bounds are read from the form on each change, so typing min, Tab, max keeps both.
+  const setParams = (form: HTMLFormElement) => {
+    const lo = (form.elements.namedItem('pmin') as HTMLInputElement).value.trim();
+    const hi = (form.elements.namedItem('pmax') as HTMLInputElement).value.trim();
     const a = Number(lo);
     const b = Number(hi);
-    setView((s) => ({
-      ...s,
-      filters: { ...s.filters, params: lo === '' && hi === '' ? null : [Number.isFinite(a) ? a : 0, hi === '' || !Number.isFinite(b) ? 1e4 : b] },
-    }));
+    const next: [number, number] | null =
+      lo === '' && hi === '' ? null : [lo !== '' && Number.isFinite(a) ? a : 0, hi !== '' && Number.isFinite(b) ? b : 1e4];
+    if (next && next[1] < next[0]) return; // wait until the range is valid
+    setView((s) => (JSON.stringify(s.filters.params) === JSON.stringify(next) ? s : { ...s, filters: { ...s.filters, params: next } }));
   };
   return (
     <details className="filters" data-testid="filters">
@@ -49,15 +52,23 @@ export function FiltersPanel({ view, setView, models }: { view: ViewState; setVi
             <option value="not">not yet embedded</option>
           </select>
         </label>
-        <fieldset key={String(f.params)}>
-          <legend>Parameters (B)</legend>
-          <input aria-label="minimum parameters (B)" data-testid="filter-params-min" type="number" min={0} step="any" defaultValue={f.params?.[0] ?? ''} onBlur={(e) => setParams(e.target.value, (e.target.nextElementSibling as HTMLInputElement).value)} />
-          <input aria-label="maximum parameters (B)" data-testid="filter-params-max" type="number" min={0} step="any" defaultValue={f.params?.[1] ?? ''} onBlur={(e) => setParams((e.target.previousElementSibling as HTMLInputElement).value, e.target.value)} />
-        </fieldset>
+        <form className="params-range" onSubmit={(e) => e.preventDefault()} onChange={(e) => setParams(e.currentTarget)}>
+          <fieldset>
+            <legend>Parameters (B)</legend>
+            <input name="pmin" aria-label="minimum parameters (B)" data-testid="filter-params-min" type="number" min={0} step="any" defaultValue={f.params?.[0] ?? ''} />
+            <input name="pmax" aria-label="maximum parameters (B)" data-testid="filter-params-max" type="number" min={0} step="any" defaultValue={f.params && f.params[1] < 1e4 ? f.params[1] : ''} />
+          </fieldset>
+        </form>
         <CheckList title="Family" field="family" models={models} filters={f} setView={setView} />
         <CheckList title="Organisation" field="organisation" models={models} filters={f} setView={setView} />
         <CheckList title="Licence" field="licence" models={models} filters={f} setView={setView} />
-        <button type="button" onClick={() => setView((s) => ({ ...s, filters: { family: [], organisation: [], licence: [], params: null, embedded: 'all' } }))}>
+        <button
+          type="button"
+          onClick={(e) => {
+            for (const input of e.currentTarget.parentElement?.querySelectorAll<HTMLInputElement>('.params-range input') ?? []) input.value = '';
+            setView((s) => ({ ...s, filters: { family: [], organisation: [], licence: [], params: null, embedded: 'all' } }));
+          }}
+        >
           Clear filters
         </button>
       </div>

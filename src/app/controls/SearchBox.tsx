@@ -1,29 +1,43 @@
-// Search over hub ids with suggestions (combobox pattern: arrows move, Enter picks, Escape closes).
+// Search over the atlas models with suggestions (combobox pattern: arrows move, Enter picks, Escape
+// closes). Every whitespace-separated token must occur in the id, the family or the organisation.
 import { useId, useMemo, useState } from 'react';
 
-export function rankMatches(ids: string[], query: string, max = 8): number[] {
-  const q = query.trim().toLowerCase();
-  if (!q) return [];
+export interface Searchable {
+  id: string;
+  family: string;
+  organisation: string;
+}
+
+export function rankMatches(items: Searchable[], query: string, max = 8): number[] {
+  const tokens = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (!tokens.length) return [];
   const scored: [number, number][] = [];
-  ids.forEach((id, i) => {
-    const s = id.toLowerCase();
-    const at = s.indexOf(q);
-    if (at < 0) return;
-    // exact id, then prefix of the name part, then anywhere; shorter ids first
-    const name = s.includes('/') ? s.slice(s.indexOf('/') + 1) : s;
-    const score = (s === q ? 0 : name.startsWith(q) || at === 0 ? 1 : 2) * 1000 + s.length;
-    scored.push([score, i]);
+  items.forEach((m, i) => {
+    const id = m.id.toLowerCase();
+    const name = id.includes('/') ? id.slice(id.indexOf('/') + 1) : id;
+    const rest = `${m.family} ${m.organisation}`.toLowerCase();
+    let score = 0;
+    for (const t of tokens) {
+      // exact id, then the start of the name, then anywhere in the id, then family/organisation
+      if (id === t) continue;
+      if (name.startsWith(t) || id.startsWith(t)) score += 1;
+      else if (id.includes(t)) score += 2;
+      else if (rest.includes(t)) score += 3;
+      else return;
+    }
+    scored.push([score * 1000 + id.length, i]);
   });
   scored.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   return scored.slice(0, max).map(([, i]) => i);
 }
 
-export function SearchBox({ ids, onPick, label = 'Search models' }: { ids: string[]; onPick: (i: number) => void; label?: string }) {
+export function SearchBox({ items, onPick, label = 'Search models' }: { items: Searchable[]; onPick: (i: number) => void; label?: string }) {
   const [q, setQ] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const list = useId();
-  const matches = useMemo(() => rankMatches(ids, q), [ids, q]);
+  const matches = useMemo(() => rankMatches(items, q), [items, q]);
+  const ids = items.map((m) => m.id);
   const pick = (i: number) => {
     onPick(i);
     setQ('');
@@ -34,7 +48,7 @@ export function SearchBox({ ids, onPick, label = 'Search models' }: { ids: strin
       <input
         type="search"
         data-testid="search"
-        placeholder="Search hub id…"
+        placeholder="Search id, family, organisation…"
         aria-label={label}
         role="combobox"
         aria-expanded={open && matches.length > 0}
@@ -56,6 +70,11 @@ export function SearchBox({ ids, onPick, label = 'Search models' }: { ids: strin
           e.preventDefault();
         }}
       />
+      {open && q.trim() !== '' && matches.length === 0 && (
+        <div className="suggestions" role="status" data-testid="search-no-match">
+          No match for “{q.trim()}” in id, family or organisation
+        </div>
+      )}
       {open && matches.length > 0 && (
         <div className="suggestions" id={list} role="listbox" data-testid="search-suggestions">
           {matches.map((i, k) => (

@@ -3,13 +3,14 @@
 // benchmark scores, and the embedding file to download. Nothing here leaves the tab.
 import { useEffect, useMemo, useState } from 'react';
 import { embeddingToJson } from '../../able/embedding-file';
-import { type BackendInfo, detectBackend } from '../backend';
+import { autoBackend, type BackendInfo, detectBackend } from '../backend';
 import type { ExplorerData } from '../data/explorer-data';
 import { download } from '../export/download';
 import { safeName } from '../export/export';
 import { ort } from '../ort';
 import type { InTabPredictions } from './in-tab';
 import { PLACEMENT_K, SCORES_K } from './in-tab';
+import { MAX_SHARED_CHARS } from '../state/shared-embedding';
 import { type BackendChoice, formatBytes, MAX_WEIGHT_BYTES } from './messages';
 import type { JobState, useEmbedJob } from './useEmbedJob';
 
@@ -17,6 +18,9 @@ interface Props {
   data: ExplorerData;
   job: ReturnType<typeof useEmbedJob>;
   predictions: InTabPredictions | null;
+  /** the link form of the result, or why it cannot go in a link */
+  share: { chars: number; inLink: boolean } | { error: string } | null;
+  onShare: (on: boolean) => void;
   onSelect: (i: number) => void;
   onClose: () => void;
 }
@@ -39,7 +43,7 @@ function fmtEta(s: number | null): string {
   return s < 90 ? `about ${Math.ceil(s)} s left` : `about ${Math.ceil(s / 60)} min left`;
 }
 
-export function EmbedPanel({ data, job, predictions, onSelect, onClose }: Props) {
+export function EmbedPanel({ data, job, predictions, share, onShare, onSelect, onClose }: Props) {
   const [mode, setMode] = useState<'files' | 'hub'>('files');
   const [files, setFiles] = useState<File[]>([]);
   const [name, setName] = useState('');
@@ -64,14 +68,24 @@ export function EmbedPanel({ data, job, predictions, onSelect, onClose }: Props)
     setFiles(fs);
     setName(defaultName(fs));
   };
-  const start = () =>
-    job.start({
-      source: mode === 'files' ? { kind: 'files', files, name: name.trim() || defaultName(files) } : { kind: 'hub', ref: hubRef.trim(), endpoint: endpoint.trim(), gguf: gguf.trim() || undefined },
-      backend: backendChoice,
-      threads,
-      atlasSpecHash: data.meta.specHash,
-      maxWeightBytes: MAX_WEIGHT_BYTES,
-    });
+  const auto = autoBackend(backend);
+  // Probe cost grows with its length: the ETA weighs each probe by its words (+ the target).
+  const weights = useMemo(() => Object.fromEntries(data.meta.probes.map((p) => [p.id, p.words.length + 1])), [data]);
+  const start = async () => {
+    const info = backend ?? (await detectBackend(threads));
+    const provider = backendChoice === 'wasm' ? 'wasm' : autoBackend(info).provider;
+    job.start(
+      {
+        source: mode === 'files' ? { kind: 'files', files, name: name.trim() || defaultName(files) } : { kind: 'hub', ref: hubRef.trim(), endpoint: endpoint.trim(), gguf: gguf.trim() || undefined },
+        // the worker tries WebGPU first on 'auto'; a software adapter is ruled out here
+        backend: provider === 'wasm' ? 'wasm' : 'auto',
+        threads,
+        atlasSpecHash: data.meta.specHash,
+        maxWeightBytes: MAX_WEIGHT_BYTES,
+      },
+      weights,
+    );
+  };
 
   return (
     <aside className="panel embed-panel" data-testid="embed-panel" aria-label="Embed a model">
@@ -138,10 +152,15 @@ export function EmbedPanel({ data, job, predictions, onSelect, onClose }: Props)
         <label>
           Backend{' '}
           <select value={backendChoice} onChange={(e) => setBackendChoice(e.currentTarget.value as BackendChoice)} data-testid="embed-backend">
-            <option value="auto">auto: {backend?.webgpu ? 'WebGPU' : `WASM${backend ? '' : '…'}`}</option>
+            <option value="auto">auto: {backend ? (auto.provider === 'webgpu' ? 'WebGPU' : 'WASM') : '…'}</option>
             <option value="wasm">WASM ({threads} thread{threads > 1 ? 's' : ''})</option>
           </select>
         </label>
+        {backendChoice === 'auto' && backend && (
+          <p className="muted" data-testid="embed-backend-note" data-provider={auto.provider}>
+            auto uses {auto.provider === 'webgpu' ? 'WebGPU' : `WASM (${threads} thread${threads > 1 ? 's' : ''})`}: {auto.reason}.
+          </p>
+        )}
       </fieldset>
       <div className="row">
         <button type="button" onClick={start} disabled={!canStart} data-testid="embed-start">
@@ -154,7 +173,9 @@ export function EmbedPanel({ data, job, predictions, onSelect, onClose }: Props)
         )}
       </div>
       <JobStatus state={state} />
-      {state.status === 'done' && <Result data={data} state={state} predictions={predictions} onSelect={onSelect} onClear={job.clear} />}
+      {state.status === 'done' && (
+        <Result data={data} state={state} predictions={predictions} share={share} onShare={onShare} onSelect={onSelect} onClear={job.clear} />
+      )}
     </aside>
   );
 }
@@ -164,6 +185,7 @@ function JobStatus({ state }: { state: JobState }) {
     return (
       <div className="embed-progress" data-testid="embed-status" data-phase={state.phase}>
         <progress max={1} value={state.fraction ?? undefined} data-testid="embed-progress" />
+        <div data-testid="embed-running-on">running on {state.provider === 'wasm' ? 'WASM' : 'WebGPU if it starts, else WASM'}</div>
         <div>
           {PHASE_LABEL[state.phase]}: {state.phase === 'probe' && state.probes ? `${state.probes.done} of ${state.probes.total} probes` : state.detail}
           {state.phase === 'download' && state.download && ` (${formatBytes(state.download.bytesDone)}${state.download.bytesTotal ? ` of ${formatBytes(state.download.bytesTotal)}` : ''})`}
@@ -185,12 +207,16 @@ function Result({
   data,
   state,
   predictions,
+  share,
+  onShare,
   onSelect,
   onClear,
 }: {
   data: ExplorerData;
   state: Extract<JobState, { status: 'done' }>;
   predictions: InTabPredictions | null;
+  share: Props['share'];
+  onShare: (on: boolean) => void;
   onSelect: (i: number) => void;
   onClear: () => void;
 }) {
@@ -221,31 +247,12 @@ function Result({
           Remove from map
         </button>
       </div>
-      <p className="muted" data-testid="embed-share-note">
-        This model lives only in this tab: it is not in the URL, and a shared link shows the atlas without it.
-      </p>
+      <ShareControl share={share} onShare={onShare} />
       {predictions && (
         <>
-          <h3>Map position</h3>
-          <p className="muted" data-testid="embed-placement">
-            {predictions.xy
-              ? `Approximate placement: the similarity-weighted mean of the map positions of its ${Math.min(PLACEMENT_K, predictions.placedFrom.length)} nearest neighbours, not a re-run of UMAP.`
-              : 'No atlas model has a map position, so it is not drawn.'}
-          </p>
+          <Placement data={data} predictions={predictions} />
           <h3>Predicted relations (cosine, full space)</h3>
-          <ol className="neighbours" data-testid="embed-neighbours">
-            {predictions.neighbours.map((n) => (
-              <li key={n.index} data-testid="embed-neighbour" data-id={data.models[n.index].id} data-cosine={n.cosine.toFixed(6)}>
-                <button type="button" className="link" onClick={() => onSelect(n.index)} title={data.models[n.index].id}>
-                  {data.models[n.index].id}
-                </button>
-                <span className="bar" aria-hidden="true">
-                  <span style={{ width: `${Math.max(0, n.cosine) * 100}%` }} />
-                </span>
-                <span className="num">{n.cosine.toFixed(3)}</span>
-              </li>
-            ))}
-          </ol>
+          <PredictedNeighbours data={data} predictions={predictions} onSelect={onSelect} />
           <h3>Predicted benchmark scores</h3>
           {predictions.scores.length === 0 ? (
             <p className="muted" data-testid="embed-scores-none">
@@ -268,5 +275,62 @@ function Result({
         </>
       )}
     </section>
+  );
+}
+
+function ShareControl({ share, onShare }: { share: Props['share']; onShare: (on: boolean) => void }) {
+  if (!share) return null;
+  if ('error' in share)
+    return (
+      <p className="muted" data-testid="embed-share-note">
+        This model lives only in this tab and cannot go in a link: {share.error}.
+      </p>
+    );
+  return (
+    <div data-testid="embed-share-note">
+      <label className="check">
+        <input type="checkbox" data-testid="embed-share" checked={share.inLink} onChange={(e) => onShare(e.currentTarget.checked)} /> Put this model in
+        the link
+      </label>
+      <p className="muted">
+        {share.inLink
+          ? `The link now carries its embedding (int8, compressed): ${share.chars} characters of the ${MAX_SHARED_CHARS} a link may hold. Whoever opens it sees the model placed, with its neighbours.`
+          : `Not in the link: a shared link shows the atlas without it. Adding it takes ${share.chars} characters (limit ${MAX_SHARED_CHARS}).`}
+      </p>
+    </div>
+  );
+}
+
+export function Placement({ data, predictions }: { data: ExplorerData; predictions: InTabPredictions }) {
+  const twin = predictions.anchored ? predictions.placedFrom[0] : null;
+  return (
+    <>
+      <h3>Map position</h3>
+      <p className="muted" data-testid="embed-placement" data-anchored={predictions.anchored ? 'yes' : 'no'}>
+        {!predictions.xy
+          ? 'No atlas model has a map position, so it is not drawn.'
+          : twin
+            ? `On ${data.models[twin.index].id} (cosine ${twin.cosine.toFixed(6)}): the same embedding for the map, so the same place; the outline marks it.`
+            : `Approximate placement: the similarity-weighted mean of the map positions of its ${Math.min(PLACEMENT_K, predictions.placedFrom.length)} nearest neighbours, not a re-run of UMAP. The dashed line leads to its nearest atlas model.`}
+      </p>
+    </>
+  );
+}
+
+export function PredictedNeighbours({ data, predictions, onSelect }: { data: ExplorerData; predictions: InTabPredictions; onSelect: (i: number) => void }) {
+  return (
+    <ol className="neighbours" data-testid="embed-neighbours">
+      {predictions.neighbours.map((n) => (
+        <li key={n.index} data-testid="embed-neighbour" data-id={data.models[n.index].id} data-cosine={n.cosine.toFixed(6)}>
+          <button type="button" className="link" onClick={() => onSelect(n.index)} title={data.models[n.index].id}>
+            {data.models[n.index].id}
+          </button>
+          <span className="bar" aria-hidden="true">
+            <span style={{ width: `${Math.max(0, n.cosine) * 100}%` }} />
+          </span>
+          <span className="num">{n.cosine.toFixed(3)}</span>
+        </li>
+      ))}
+    </ol>
   );
 }

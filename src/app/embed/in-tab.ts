@@ -12,6 +12,8 @@ export interface InTabPredictions {
   /** null when no atlas model has a map position */
   xy: [number, number] | null;
   placedFrom: PredictedNeighbour[];
+  /** placed on a twin atlas model (cosine >= TWIN_COSINE) */
+  anchored: boolean;
   scores: PredictedScore[];
 }
 
@@ -30,6 +32,7 @@ export function predictInTab(vector: Float32Array, data: ExplorerData, xy: ([num
     neighbours: nearest(vector, points, RELATIONS_K),
     xy: placed?.xy ?? null,
     placedFrom: placed?.from ?? [],
+    anchored: placed?.anchored ?? false,
     scores: predictScores(vector, points, benchmarkKeys(data.models), SCORES_K),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AtlasPoint, nearest, placeOnMap, predictScores, weightedMean } from './predict';
+import { type AtlasPoint, nearest, placeOnMap, predictScores, TWIN_COSINE, weightedMean } from './predict';
 
 // Four atlas points in 2-D with known cosines to the query q = (1, 0):
 // a (1,0): 1; b (1,1): 1/sqrt2; c (0,1): 0; d (-1,0): -1.
@@ -26,13 +26,25 @@ describe('in-tab predictions', () => {
     expect(weightedMean([1, 3], [0, -1])).toBe(2);
   });
 
-  it('places at the similarity-weighted mean of the k nearest xy', () => {
-    const p = placeOnMap(q, pts, 2)!;
-    // a (w 1, xy 0,0) and b (w 1/sqrt2, xy 2,4)
-    expect(p.xy[0]).toBeCloseTo((2 * r) / (1 + r), 12);
-    expect(p.xy[1]).toBeCloseTo((4 * r) / (1 + r), 12);
-    expect(p.from.map((n) => n.index)).toEqual([11, 13]);
+  it('places at the similarity-weighted mean of the k nearest xy when no atlas model is a twin', () => {
+    const q2 = [1, 0.05]; // cosine to a is 0.99875, below TWIN_COSINE
+    const n = Math.hypot(1, 0.05);
+    const wa = 1 / n;
+    const wb = (1 + 0.05) / (n * Math.SQRT2);
+    const p = placeOnMap(q2, pts, 2)!;
+    // a (xy 0,0) and b (xy 2,4)
+    expect(p.anchored).toBe(false);
+    expect(p.xy[0]).toBeCloseTo((2 * wb) / (wa + wb), 12);
+    expect(p.xy[1]).toBeCloseTo((4 * wb) / (wa + wb), 12);
+    expect(p.from.map((x) => x.index)).toEqual([11, 13]);
     expect(placeOnMap(q, pts.map((x) => ({ ...x, xy: null })))).toBeNull();
+  });
+
+  it('places a twin of an atlas model (cosine >= TWIN_COSINE) on that model', () => {
+    const p = placeOnMap([1, 1e-3], pts, 2)!; // cosine to a: 0.9999995
+    expect(p.anchored).toBe(true);
+    expect(p.xy).toEqual([0, 0]);
+    expect(p.from[0].cosine).toBeGreaterThanOrEqual(TWIN_COSINE);
   });
 
   it('predicts each benchmark from the k nearest points that have it', () => {

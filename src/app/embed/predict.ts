@@ -42,12 +42,33 @@ export function weightedMean(values: number[], cosines: number[]): number {
   return values.reduce((s, v, i) => s + v * w[i], 0) / total;
 }
 
-/** Approximate map position: the similarity-weighted mean of the xy of the k nearest placed points. */
-export function placeOnMap(query: ArrayLike<number>, points: AtlasPoint[], k = 5): { xy: [number, number]; from: PredictedNeighbour[] } | null {
+/**
+ * Above this cosine a new embedding is the same model as its nearest atlas model for the map (the
+ * atlas's own distinct models reach 0.9974; float16 storage of one vector keeps > 0.99999).
+ */
+export const TWIN_COSINE = 0.9995;
+
+export interface Placement {
+  xy: [number, number];
+  from: PredictedNeighbour[];
+  /** true when placed on a twin (cosine >= TWIN_COSINE) rather than between neighbours */
+  anchored: boolean;
+}
+
+/**
+ * Map position consistent with the shipped layout: on its nearest atlas model when that is a twin
+ * (UMAP would put equal vectors together), else the similarity-weighted mean of the xy of the k
+ * nearest placed points (an approximation, not a re-run of UMAP).
+ */
+export function placeOnMap(query: ArrayLike<number>, points: AtlasPoint[], k = 5): Placement | null {
   const placed = points.filter((p) => p.xy !== null);
   if (placed.length === 0) return null;
   const nn = nearest(query, placed, k);
   const xyOf = new Map(placed.map((p) => [p.index, p.xy!]));
+  if (nn[0].cosine >= TWIN_COSINE) {
+    const [x, y] = xyOf.get(nn[0].index)!;
+    return { xy: [x, y], from: nn, anchored: true };
+  }
   const cos = nn.map((n) => n.cosine);
   const x = weightedMean(
     nn.map((n) => xyOf.get(n.index)![0]),
@@ -57,7 +78,7 @@ export function placeOnMap(query: ArrayLike<number>, points: AtlasPoint[], k = 5
     nn.map((n) => xyOf.get(n.index)![1]),
     cos,
   );
-  return { xy: [x, y], from: nn };
+  return { xy: [x, y], from: nn, anchored: false };
 }
 
 /** For each benchmark: the similarity-weighted mean over the k nearest points that have that score. */

@@ -14,11 +14,16 @@ export interface Running {
   etaS: number | null;
   probes: { done: number; total: number } | null;
   download: { bytesDone: number; bytesTotal: number | null } | null;
+  /** what the job was asked to run on */
+  provider: 'wasm' | 'auto';
 }
 
 export type JobState = { status: 'idle' } | Running | { status: 'done'; result: DoneEvent } | { status: 'error'; message: string } | { status: 'cancelled' };
 
-/** Seconds left at a constant rate since `t0` (ms); null until there is something to go on. */
+/**
+ * Seconds left at a constant rate since `t0` (ms); null until there is something to go on. Pass
+ * weights (e.g. per-probe lengths) as done/total to weigh the work by what each step costs.
+ */
 export function eta(done: number, total: number | null, elapsedMs: number): number | null {
   if (total === null || done <= 0 || elapsedMs <= 0 || done > total) return null;
   return ((total - done) * elapsedMs) / done / 1000;
@@ -33,13 +38,16 @@ export function useEmbedJob() {
   }, []);
   useEffect(() => stop, [stop]);
 
-  const start = useCallback((req: Omit<EmbedRequest, 'type'>) => {
+  const start = useCallback((req: Omit<EmbedRequest, 'type'>, probeWeights: Record<string, number> = {}) => {
     stop();
     const w = new Worker(new URL('./embed.worker.ts', import.meta.url), { type: 'module' });
     worker.current = w;
     let downloadT0 = 0;
     let probeT0 = 0;
-    let cur: Running = { status: 'running', phase: 'check', detail: 'starting', fraction: null, etaS: null, probes: null, download: null };
+    let cur: Running = { status: 'running', phase: 'check', detail: 'starting', fraction: null, etaS: null, probes: null, download: null, provider: req.backend };
+    // later probes are longer: the rate is per unit of probe weight (1 per probe when none given)
+    const totalWeight = Object.values(probeWeights).reduce((a, b) => a + b, 0);
+    let doneWeight = 0;
     setState(cur);
     w.onmessage = (ev: MessageEvent<EmbedEvent>) => {
       const e = ev.data;
@@ -64,7 +72,10 @@ export function useEmbedJob() {
         } else if (e.type === 'probe') {
           // The clock starts at the first probe so the one-off session build does not skew the rate.
           if (!probeT0) probeT0 = now - e.ms;
-          cur = { ...cur, phase: 'probe', detail: `probe ${e.probeId}`, probes: { done: e.done, total: e.total }, fraction: e.done / e.total, etaS: eta(e.done, e.total, now - probeT0) };
+          doneWeight += probeWeights[e.probeId] ?? 0;
+          const weighted = totalWeight > 0 && doneWeight > 0;
+          const etaS = weighted ? eta(doneWeight, totalWeight, now - probeT0) : eta(e.done, e.total, now - probeT0);
+          cur = { ...cur, phase: 'probe', detail: `probe ${e.probeId}`, probes: { done: e.done, total: e.total }, fraction: e.done / e.total, etaS };
         }
         setState(cur);
       }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { embeddingsJson, mapSvg, neighboursCsv, safeName } from './export';
+import { LIGHT, ringOf } from '../map/painter';
+import { EDGE_STYLE, edgeStyle, type Scene } from '../map/scene';
+import { embeddingsJson, legendLayout, mapSvg, neighboursCsv, safeName } from './export';
 
 describe('exports', () => {
   it('writes neighbours as RFC 4180 CSV with quoting', () => {
@@ -14,24 +16,46 @@ describe('exports', () => {
     );
   });
 
-  it('writes the map as SVG with one circle per point and escaped text', () => {
-    const svg = mapSvg(
-      100,
-      50,
-      [
-        { x: 1.234, y: 2, r: 4, fill: '#E69F00', id: 'a/<b>' },
-        { x: 3, y: 4, r: 4, fill: '#56B4E9', id: 'c/d', selected: true },
+  it('writes the map scene as SVG: circles with titles, rings, dashed edges, haloed labels, title and legend', () => {
+    const scene: Scene = {
+      width: 100,
+      height: 50,
+      points: [
+        { index: 0, id: 'a/<b>', x: 1.234, y: 2, r: 4, fill: '#E69F00', role: 'plain' },
+        { index: 1, id: 'c/d', x: 3, y: 4, r: 4, fill: '#56B4E9', role: 'selected' },
+        { index: 2, id: 'e/f', x: 30, y: 4, r: 4, fill: '#56B4E9', role: 'neighbour' },
       ],
-      [{ x: 5, y: 6, text: 'a & b' }],
-      [{ x1: 0, y1: 0, x2: 1, y2: 1, stroke: '#000' }],
+      edges: [
+        { x1: 0, y1: 0, x2: 1, y2: 1, type: 'merge' },
+        { x1: 0, y1: 0, x2: 1, y2: 1, type: 'fine-tune' },
+      ],
+      labels: [{ index: 0, x: 5, y: 6, w: 20, h: 12, text: 'a & b', kind: 'point' }],
+      contours: ['M0,0L1,1Z'],
+      marker: null,
+    };
+    const legend = legendLayout(
+      'ABLE Atlas: 3 models',
+      { kind: 'categorical', title: 'Family', items: [{ label: 'Fam <1>', colour: '#E69F00', count: 2 }] },
+      Object.entries(EDGE_STYLE).map(([type, st]) => ({ type, ...st })),
+      [{ text: 'selected: c/d', colour: '#000', dash: [] }],
+      (t) => t.length * 7,
     );
-    expect(svg.match(/<circle /g)).toHaveLength(2);
+    const svg = mapSvg(scene, legend, LIGHT, (p) => ringOf(p, LIGHT), edgeStyle, '#E7298A');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"')).toBe(true);
+    expect(svg).toContain('<title>ABLE Atlas: 3 models</title>');
+    // 3 points, a ring for the selected and one for the neighbour, the legend's swatch
+    expect(svg.match(/<circle /g)).toHaveLength(3 + 2 + 1);
     expect(svg).toContain('<title>a/&lt;b&gt;</title>');
     expect(svg).toContain('cx="1.23"');
-    expect(svg).toContain('<text x="5" y="6">a &amp; b</text>');
-    expect(svg).toContain('stroke-width="2.5"');
-    expect(svg.match(/<line /g)).toHaveLength(1);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"')).toBe(true);
+    expect(svg).toContain('class="ring neighbour"');
+    expect(svg).toContain('stroke-dasharray="2 2"');
+    // edges keep their dash patterns, in the map and in the legend
+    expect(svg).toContain(`stroke-dasharray="${EDGE_STYLE.merge.dash.join(' ')}" data-type="merge"`);
+    for (const st of Object.values(EDGE_STYLE)) if (st.dash.length) expect(svg).toContain(`stroke-dasharray="${st.dash.join(' ')}"`);
+    expect(svg).toContain('paint-order="stroke"');
+    expect(svg).toContain('>a &amp; b</text>');
+    const entries = [...svg.matchAll(/data-legend-entry="">([^<]*)</g)].map((m) => m[1]);
+    expect(entries).toEqual(['Fam &lt;1&gt; (2)', 'selected: c/d', ...Object.keys(EDGE_STYLE)]);
   });
 
   it('writes embeddings as JSON that parses back to the same numbers', () => {

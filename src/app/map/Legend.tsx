@@ -1,10 +1,20 @@
 import { format } from 'd3';
 import type { Legend as LegendSpec } from './colour';
-import { EDGE_STYLE } from './MapCanvas';
+import { COMPARE_RING, NEIGHBOUR_RING } from './painter';
+import { EDGE_STYLE } from './scene';
 
 const num = format('.3~g');
 
-export function Legend({ legend, edges }: { legend: LegendSpec; edges: boolean }) {
+function Ring({ colour, dash }: { colour: string; dash?: string }) {
+  return (
+    <svg width="16" height="16" aria-hidden="true">
+      <circle cx="8" cy="8" r="3.5" fill="#9a9a9a" stroke="currentColor" strokeWidth="1" />
+      <circle cx="8" cy="8" r="6.5" fill="none" stroke={colour} strokeWidth="1.5" strokeDasharray={dash} />
+    </svg>
+  );
+}
+
+export function Legend({ legend, edges, selection }: { legend: LegendSpec; edges: boolean; selection: boolean }) {
   return (
     <section className="legend" data-testid="legend" aria-label="Legend">
       <div className="legend-title">{legend.title}</div>
@@ -27,6 +37,19 @@ export function Legend({ legend, edges }: { legend: LegendSpec; edges: boolean }
           </div>
           <div className="muted">grey: no value</div>
         </div>
+      )}
+      {selection && (
+        <ul className="marks" data-testid="legend-marks">
+          <li>
+            <Ring colour="currentColor" /> selected
+          </li>
+          <li>
+            <Ring colour={NEIGHBOUR_RING} dash="2 2" /> its 10 nearest neighbours
+          </li>
+          <li>
+            <Ring colour={COMPARE_RING} /> compared with
+          </li>
+        </ul>
       )}
       {edges && (
         <ul className="edge-legend">

@@ -1,43 +1,14 @@
-// The atlas map on a canvas: d3-zoom for pan/zoom (mouse, touch, keyboard), d3-scale for the
-// fitted data-to-screen transform, greedy non-overlapping labels, optional lineage edges.
-import { type D3ZoomEvent, select, scaleLinear, type ZoomBehavior, zoom, zoomIdentity, type ZoomTransform } from 'd3';
+// The atlas map on a canvas: d3-zoom for pan/zoom (mouse, touch, keyboard), a pure scene (scene.ts)
+// built from the props and the current transform, painted by painter.ts and hit-tested from the same
+// scene. The URL owns the zoom: user gestures report it, and a zoom from the URL is applied here.
+import { type D3ZoomEvent, select, type ZoomBehavior, zoom, zoomIdentity, type ZoomTransform, zoomTransform } from 'd3';
 import { type Ref, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
-import type { SvgEdge, SvgLabel, SvgPoint } from '../export/export';
 import type { Zoom } from '../state/view-state';
-import { placeLabels } from './labels';
-
-export interface MapEdge {
-  from: number;
-  to: number;
-  type: string;
-}
-
-export const EDGE_STYLE: Record<string, { colour: string; dash: number[] }> = {
-  'fine-tune': { colour: '#0072B2', dash: [] },
-  merge: { colour: '#D55E00', dash: [6, 3] },
-  quantization: { colour: '#009E73', dash: [2, 3] },
-  adapter: { colour: '#CC79A7', dash: [8, 3, 2, 3] },
-  'same-family': { colour: '#999999', dash: [1, 4] },
-};
-
-/** A model embedded in the tab (src/app/embed): a diamond at an approximate position. */
-export interface InTabMarker {
-  xy: [number, number];
-  label: string;
-}
-const MARKER_R = 9;
-
-export interface MapSnapshot {
-  width: number;
-  height: number;
-  points: SvgPoint[];
-  labels: SvgLabel[];
-  edges: SvgEdge[];
-  canvas: HTMLCanvasElement;
-}
+import { paintScene, type Theme } from './painter';
+import { buildScene, fitBase, hitsMarker, hitTest, type InTabMarker, type MapEdge, type Scene, sceneGeometry } from './scene';
 
 export interface MapHandle {
-  snapshot(): MapSnapshot | null;
+  scene(): Scene | null;
 }
 
 interface Props {
@@ -51,6 +22,8 @@ interface Props {
   compare: number | null;
   highlighted: Set<number>; // neighbours of the selection
   edges: MapEdge[];
+  cluster: ((i: number) => string) | null;
+  theme: Theme;
   zoom: Zoom | null;
   onZoom: (z: Zoom | null) => void;
   onSelect: (i: number | null) => void;
@@ -60,18 +33,26 @@ interface Props {
   ref?: Ref<MapHandle>;
 }
 
-const PAD = 28;
+let measurer: CanvasRenderingContext2D | null = null;
+/** Text width in px at a font size (one shared off-screen context). */
+export function measureText(text: string, px: number): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (!measurer) return text.length * px * 0.6;
+  measurer.font = `${px}px system-ui, sans-serif`;
+  return measurer.measureText(text).width;
+}
+
+const zoomOf = (t: ZoomTransform, base: ReturnType<typeof fitBase>, w: number, h: number): Zoom | null =>
+  t.k === 1 && t.x === 0 && t.y === 0 ? null : { k: t.k, cx: base.sx.invert(t.invertX(w / 2)), cy: base.sy.invert(t.invertY(h / 2)) };
 
 export function MapCanvas(props: Props) {
-  const { xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, marker } = props;
+  const { xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, cluster, theme, marker } = props;
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
   const [t, setT] = useState<ZoomTransform>(zoomIdentity);
   const zoomer = useRef<ZoomBehavior<HTMLCanvasElement, unknown> | null>(null);
   const applying = useRef(false); // a transform set from the URL, not by the user
-  const latest = useRef(props);
-  latest.current = props;
 
   useEffect(() => {
     const el = wrap.current!;
@@ -81,210 +62,95 @@ export function MapCanvas(props: Props) {
     return () => ro.disconnect();
   }, []);
 
-  // Fit all embedded points with equal x/y scale (the layout's distances keep their meaning).
-  const base = useMemo(() => {
-    const pts = xy.filter((p): p is [number, number] => p !== null);
-    const xs = pts.map((p) => p[0]);
-    const ys = pts.map((p) => p[1]);
-    const [x0, x1] = pts.length ? [Math.min(...xs), Math.max(...xs)] : [0, 1];
-    const [y0, y1] = pts.length ? [Math.min(...ys), Math.max(...ys)] : [0, 1];
-    const w = Math.max(size.w - 2 * PAD, 1);
-    const h = Math.max(size.h - 2 * PAD, 1);
-    const span = Math.max((x1 - x0) / w, (y1 - y0) / h, 1e-9);
-    const cx = (x0 + x1) / 2;
-    const cy = (y0 + y1) / 2;
-    const sx = scaleLinear().domain([cx - (w / 2) * span, cx + (w / 2) * span]).range([PAD, PAD + w]);
-    const sy = scaleLinear().domain([cy - (h / 2) * span, cy + (h / 2) * span]).range([PAD + h, PAD]); // y up
-    return { sx, sy };
-  }, [xy, size.w, size.h]);
-
-  const toTransform = (z: Zoom | null): ZoomTransform => {
-    if (!z) return zoomIdentity;
-    return zoomIdentity.translate(size.w / 2 - z.k * base.sx(z.cx), size.h / 2 - z.k * base.sy(z.cy)).scale(z.k);
-  };
+  const base = useMemo(() => fitBase(xy, size.w, size.h), [xy, size.w, size.h]);
+  // What the zoom callbacks (bound once) need of the latest render.
+  const live = useRef({ base, size, onZoom: props.onZoom });
+  live.current = { base, size, onZoom: props.onZoom };
 
   useEffect(() => {
     const el = canvas.current!;
     const z = zoom<HTMLCanvasElement, unknown>()
       .scaleExtent([0.5, 200])
+      .filter((e: Event) => e.type !== 'dblclick')
       .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => setT(e.transform))
       .on('end', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
         if (applying.current) return;
-        const tr = e.transform;
-        const { sx, sy } = baseRef.current;
-        const el2 = wrap.current!;
-        const cx = sx.invert(tr.invertX(el2.clientWidth / 2));
-        const cy = sy.invert(tr.invertY(el2.clientHeight / 2));
-        latest.current.onZoom(tr.k === 1 && tr.x === 0 && tr.y === 0 ? null : { k: tr.k, cx, cy });
+        const { base: b, size: s, onZoom } = live.current;
+        onZoom(zoomOf(e.transform, b, s.w, s.h));
       });
-    z.filter((e: Event) => !(e.type === 'dblclick'));
     zoomer.current = z;
     select(el).call(z);
     return () => {
       select(el).on('.zoom', null);
     };
   }, []);
-  const baseRef = useRef(base);
-  baseRef.current = base;
 
-  // The URL is the source of truth for the zoom: apply it when it differs from what is shown.
-  const zk = props.zoom ? `${props.zoom.k},${props.zoom.cx},${props.zoom.cy}` : 'fit';
-  // biome-ignore lint/correctness/useExhaustiveDependencies: keyed on the zoom's value and the size
+  // The URL is the source of truth for the zoom: apply it when it, the size or the fit changes.
+  const want = props.zoom;
   useEffect(() => {
     if (!size.w || !zoomer.current) return;
-    const want = toTransform(props.zoom);
+    const tr = want ? zoomIdentity.translate(size.w / 2 - want.k * base.sx(want.cx), size.h / 2 - want.k * base.sy(want.cy)).scale(want.k) : zoomIdentity;
     applying.current = true;
-    select(canvas.current!).call(zoomer.current.transform, want);
+    select(canvas.current!).call(zoomer.current.transform, tr);
     applying.current = false;
-    setT(want);
-  }, [zk, size.w, size.h, base]);
+    setT(tr);
+  }, [want, size, base]);
 
-  const screen = (i: number): [number, number] | null => {
-    const p = xy[i];
-    return p ? [t.applyX(base.sx(p[0])), t.applyY(base.sy(p[1]))] : null;
-  };
+  const scene = useMemo(
+    () =>
+      buildScene({
+        width: size.w,
+        height: size.h,
+        view: { sx: base.sx, sy: base.sy, k: t.k, tx: t.x, ty: t.y },
+        xy,
+        visible,
+        ids,
+        colour,
+        radius,
+        priority,
+        selected,
+        compare,
+        highlighted,
+        edges,
+        marker: marker ?? null,
+        cluster,
+        measure: measureText,
+      }),
+    [size, base, t, xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, marker, cluster],
+  );
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: screen() depends on t and base
-  const labels = useMemo(() => {
-    const ctx = canvas.current?.getContext('2d');
-    if (!ctx || !size.w) return [];
-    ctx.font = '12px system-ui, sans-serif';
-    const cands = visible.flatMap((i) => {
-      const s = screen(i);
-      if (!s) return [];
-      const text = ids[i].includes('/') ? ids[i].split('/')[1] : ids[i];
-      const pr = i === selected ? 1e9 : i === compare ? 1e8 : highlighted.has(i) ? 1e6 + priority(i) : priority(i);
-      return [{ index: i, x: s[0], y: s[1], r: radius(i), text, priority: pr }];
-    });
-    return placeLabels(cands, (s) => ctx.measureText(s).width, size.w, size.h, { max: size.w < 600 ? 12 : 30 });
-  }, [visible, ids, t, base, size, selected, compare, highlighted, priority, radius]);
-
-  const drawnRef = useRef(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: screen() depends on t and base
   useEffect(() => {
     const el = canvas.current!;
     const dpr = window.devicePixelRatio || 1;
-    if (el.width !== Math.round(size.w * dpr) || el.height !== Math.round(size.h * dpr)) {
-      el.width = Math.round(size.w * dpr);
-      el.height = Math.round(size.h * dpr);
+    if (el.width !== Math.round(scene.width * dpr) || el.height !== Math.round(scene.height * dpr)) {
+      el.width = Math.round(scene.width * dpr);
+      el.height = Math.round(scene.height * dpr);
     }
     const ctx = el.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, size.w, size.h);
-    const vis = new Set(visible);
-    for (const e of edges) {
-      if (!vis.has(e.from) || !vis.has(e.to)) continue;
-      const a = screen(e.from);
-      const b = screen(e.to);
-      if (!a || !b) continue;
-      const st = EDGE_STYLE[e.type] ?? EDGE_STYLE['same-family'];
-      ctx.strokeStyle = st.colour;
-      ctx.setLineDash(st.dash);
-      ctx.lineWidth = 1.5;
-      ctx.beginPath();
-      ctx.moveTo(a[0], a[1]);
-      ctx.lineTo(b[0], b[1]);
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
-    let drawn = 0;
-    // neighbours and the selection last, so they are on top
-    const order = [...visible].sort((a, b) => rank(a) - rank(b));
-    function rank(i: number) {
-      return i === selected ? 3 : i === compare ? 2 : highlighted.has(i) ? 1 : 0;
-    }
-    for (const i of order) {
-      const s = screen(i);
-      if (!s) continue;
-      drawn++;
-      const r = radius(i);
-      ctx.beginPath();
-      ctx.arc(s[0], s[1], r, 0, 2 * Math.PI);
-      ctx.fillStyle = colour(i);
-      ctx.fill();
-      ctx.lineWidth = rank(i) ? 2 : 0.6;
-      ctx.strokeStyle = i === selected ? '#000000' : i === compare ? '#D55E00' : highlighted.has(i) ? '#444444' : '#1d2330';
-      ctx.stroke();
-      if (i === selected || i === compare) {
-        ctx.beginPath();
-        ctx.arc(s[0], s[1], r + 4, 0, 2 * Math.PI);
-        ctx.lineWidth = 2;
-        ctx.stroke();
-      }
-    }
-    drawnRef.current = drawn;
-    el.dataset.drawn = String(drawn);
-    ctx.font = '12px system-ui, sans-serif';
-    ctx.lineWidth = 3;
-    ctx.strokeStyle = 'rgba(255,255,255,0.9)';
-    ctx.fillStyle = '#1d2330';
-    for (const l of labels) {
-      ctx.strokeText(l.text, l.x, l.y);
-      ctx.fillText(l.text, l.x, l.y);
-    }
-    delete el.dataset.marker;
-    if (marker) {
-      // on top of everything, a shape no atlas model has
-      const mx = t.applyX(base.sx(marker.xy[0]));
-      const my = t.applyY(base.sy(marker.xy[1]));
-      ctx.beginPath();
-      ctx.moveTo(mx, my - MARKER_R);
-      ctx.lineTo(mx + MARKER_R, my);
-      ctx.lineTo(mx, my + MARKER_R);
-      ctx.lineTo(mx - MARKER_R, my);
-      ctx.closePath();
-      ctx.fillStyle = '#E7298A'; // outside the Okabe-Ito palette the map colours with
-      ctx.fill();
-      ctx.lineWidth = 2;
-      ctx.strokeStyle = '#000000';
-      ctx.stroke();
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = 'rgba(255,255,255,0.9)';
-      ctx.fillStyle = '#000000';
-      ctx.strokeText(marker.label, mx + MARKER_R + 3, my + 4);
-      ctx.fillText(marker.label, mx + MARKER_R + 3, my + 4);
-      el.dataset.marker = `${mx.toFixed(1)},${my.toFixed(1)}`;
-    }
-  }, [visible, edges, t, base, size, colour, radius, selected, compare, highlighted, labels, marker]);
+    paintScene(ctx, scene, theme);
+    el.dataset.drawn = String(scene.points.length);
+    el.dataset.scene = JSON.stringify(sceneGeometry(scene));
+    if (scene.marker) el.dataset.marker = `${scene.marker.x.toFixed(1)},${scene.marker.y.toFixed(1)}`;
+    else delete el.dataset.marker;
+  }, [scene, theme]);
 
-  const hit = (mx: number, my: number): number | null => {
-    let best: number | null = null;
-    let bestD = Number.POSITIVE_INFINITY;
-    for (const i of visible) {
-      const s = screen(i);
-      if (!s) continue;
-      const d = Math.hypot(s[0] - mx, s[1] - my);
-      if (d <= radius(i) + 4 && d < bestD) {
-        best = i;
-        bestD = d;
-      }
-    }
-    return best;
-  };
+  // A selection made elsewhere (list, table, link) that is off-screen: pan to it, keeping the zoom.
+  // Runs after the zoom effect above, so it reads the transform the URL asked for.
+  const xyNow = useRef(xy);
+  xyNow.current = xy;
+  useEffect(() => {
+    const p = selected === null ? null : xyNow.current[selected];
+    if (!p || !zoomer.current || !size.w) return;
+    const el = canvas.current!;
+    const tr = zoomTransform(el);
+    const x = tr.applyX(base.sx(p[0]));
+    const y = tr.applyY(base.sy(p[1]));
+    if (x >= 40 && y >= 40 && x <= size.w - 40 && y <= size.h - 40) return;
+    select(el).transition().duration(250).call(zoomer.current.translateBy, (size.w / 2 - x) / tr.k, (size.h / 2 - y) / tr.k);
+  }, [selected, base, size]);
 
-  useImperativeHandle(props.ref, () => ({
-    snapshot: () => {
-      if (!canvas.current) return null;
-      const vis = new Set(visible);
-      return {
-        width: size.w,
-        height: size.h,
-        canvas: canvas.current,
-        points: visible.flatMap((i) => {
-          const s = screen(i);
-          return s ? [{ x: s[0], y: s[1], r: radius(i), fill: colour(i), id: ids[i], selected: i === selected }] : [];
-        }),
-        labels: labels.map((l) => ({ x: l.x, y: l.y, text: l.text })),
-        edges: edges.flatMap((e) => {
-          const a = screen(e.from);
-          const b = screen(e.to);
-          if (!a || !b || !vis.has(e.from) || !vis.has(e.to)) return [];
-          return [{ x1: a[0], y1: a[1], x2: b[0], y2: b[1], stroke: (EDGE_STYLE[e.type] ?? EDGE_STYLE['same-family']).colour }];
-        }),
-      };
-    },
-  }));
+  useImperativeHandle(props.ref, () => ({ scene: () => (size.w ? scene : null) }), [scene, size.w]);
 
   const onKey = (e: React.KeyboardEvent) => {
     const z = zoomer.current;
@@ -323,6 +189,11 @@ export function MapCanvas(props: Props) {
     e.preventDefault();
   };
 
+  const local = (e: React.MouseEvent<HTMLCanvasElement>) => {
+    const r = e.currentTarget.getBoundingClientRect();
+    return [e.clientX - r.left, e.clientY - r.top] as const;
+  };
+
   return (
     <div className="map-canvas-wrap" ref={wrap}>
       <canvas
@@ -333,22 +204,22 @@ export function MapCanvas(props: Props) {
         aria-label="Atlas map: arrow keys pan, + and - zoom, 0 resets, Escape clears the selection"
         style={{ width: size.w, height: size.h }}
         onKeyDown={onKey}
-        onMouseMove={(e) => {
-          const r = e.currentTarget.getBoundingClientRect();
-          const i = hit(e.clientX - r.left, e.clientY - r.top);
-          props.onHover(i === null ? null : { index: i, x: e.clientX - r.left, y: e.clientY - r.top });
+        onPointerMove={(e) => {
+          if (e.pointerType === 'touch') return; // no hover on touch: a card would cover the panel
+          const [x, y] = local(e);
+          const i = hitTest(scene, x, y);
+          props.onHover(i === null ? null : { index: i, x, y });
         }}
-        onMouseLeave={() => props.onHover(null)}
+        onPointerLeave={() => props.onHover(null)}
         onClick={(e) => {
-          const r = e.currentTarget.getBoundingClientRect();
-          const x = e.clientX - r.left;
-          const y = e.clientY - r.top;
-          if (marker && props.onMarker && Math.hypot(t.applyX(base.sx(marker.xy[0])) - x, t.applyY(base.sy(marker.xy[1])) - y) <= MARKER_R + 2) {
+          const [x, y] = local(e);
+          props.onHover(null);
+          if (props.onMarker && hitsMarker(scene, x, y)) {
             props.onMarker();
             return;
           }
-          const i = hit(x, y);
-          if (i !== null) props.onSelect(i);
+          // a click on empty space clears the selection
+          props.onSelect(hitTest(scene, x, y));
         }}
       />
     </div>

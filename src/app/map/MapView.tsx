@@ -1,11 +1,14 @@
-// The map tab: canvas, legend, hover card, the point count and an accessible list of the points.
+// The map tab: canvas, legend (with what the points are), hover card, the point count, a message
+// when nothing can be drawn, and a keyboard list of the points that shows itself when focused.
 import { type Ref, useState } from 'react';
 import type { ExplorerData } from '../data/explorer-data';
 import type { Zoom } from '../state/view-state';
 import type { Legend as LegendSpec } from './colour';
 import { HoverCard } from './HoverCard';
 import { Legend } from './Legend';
-import { type InTabMarker, MapCanvas, type MapEdge, type MapHandle } from './MapCanvas';
+import { MapCanvas, type MapHandle } from './MapCanvas';
+import type { Theme } from './painter';
+import type { InTabMarker, MapEdge } from './scene';
 
 interface Props {
   data: ExplorerData;
@@ -20,11 +23,15 @@ interface Props {
   highlighted: Set<number>;
   edges: MapEdge[];
   showEdges: boolean;
+  cluster: ((i: number) => string) | null;
+  theme: Theme;
   zoom: Zoom | null;
   onZoom: (z: Zoom | null) => void;
   onSelect: (i: number | null) => void;
+  onShowTable: () => void;
+  onEmbed: () => void;
   mapRef: Ref<MapHandle>;
-  /** a model embedded in this tab, drawn as a distinct marker (approximate placement) */
+  /** a model embedded in this tab, drawn as a distinct marker */
   marker?: InTabMarker | null;
   onMarker?: () => void;
 }
@@ -33,8 +40,32 @@ export function MapView(p: Props) {
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   const ids = p.data.models.map((m) => m.id);
   const onMap = p.visible.filter((i) => p.xy[i]);
+  const total = p.data.models.length;
+  const embedded = p.data.embedded.length;
+  const lab = p.data.embedded.filter((i) => p.data.models[i].origin === 'lab').length;
   return (
     <section className="map-area" data-testid="map-area" aria-label="Atlas map">
+      <p className="map-explain" data-testid="map-explain">
+        {embedded === 0
+          ? `None of the ${total} models is embedded yet.`
+          : lab === embedded
+            ? `The ${embedded} points are lab models: small open models and their quantizations, fine-tunes and merges, embedded by this project's lineage lab.`
+            : `${embedded} embedded models (${lab} from the lineage lab).`}{' '}
+        {total > embedded && (
+          <>
+            The other {total - embedded} are leaderboard models, listed in the{' '}
+            <button type="button" className="link inline" onClick={p.onShowTable}>
+              table
+            </button>{' '}
+            but not embedded yet:{' '}
+            <button type="button" className="link inline" onClick={p.onEmbed}>
+              embed one in this tab
+            </button>{' '}
+            or with <code>able embed</code> + <code>able atlas merge</code>.
+          </>
+        )}
+      </p>
+      <div className="map-stage">
       <MapCanvas
         ref={p.mapRef}
         xy={p.xy}
@@ -47,6 +78,8 @@ export function MapView(p: Props) {
         compare={p.compare}
         highlighted={p.highlighted}
         edges={p.showEdges ? p.edges : []}
+        cluster={p.cluster}
+        theme={p.theme}
         zoom={p.zoom}
         onZoom={p.onZoom}
         onSelect={p.onSelect}
@@ -56,16 +89,27 @@ export function MapView(p: Props) {
       />
       {p.marker && (
         <button type="button" className="in-tab-marker-note" data-testid="in-tab-marker" onClick={p.onMarker}>
-          <span aria-hidden="true">◆</span> {p.marker.label}: embedded in this tab (approximate placement)
+          <span aria-hidden="true">◆</span> {p.marker.label}: embedded in this tab
         </button>
       )}
-      <Legend legend={p.legend} edges={p.showEdges} />
+      <Legend legend={p.legend} edges={p.showEdges} selection={p.selected !== null} />
+      {onMap.length === 0 && (
+        <p className="map-empty" data-testid="map-empty" role="status">
+          {p.visible.length === 0
+            ? 'No model passes the filters.'
+            : `None of the ${p.visible.length} models that pass the filters is embedded, so none has a place on the map.`}{' '}
+          <button type="button" className="link inline" onClick={p.onShowTable}>
+            See them in the table
+          </button>
+        </p>
+      )}
       <div className="map-count" data-testid="map-point-count" data-count={onMap.length}>
-        {onMap.length} of {p.data.models.length} models on the map
-        {p.data.embedded.length < p.data.models.length && ` (${p.data.models.length - p.data.embedded.length} not embedded yet)`}
+        {onMap.length} of {total} models on the map
+        {embedded < total && ` (${total - embedded} not embedded yet)`}
       </div>
       {hover && <HoverCard model={p.data.models[hover.index]} x={hover.x} y={hover.y} />}
-      <ul className="sr-only" aria-label="Models on the map" data-testid="map-points">
+      </div>
+      <ul className="point-list" aria-label="Models on the map" data-testid="map-points">
         {onMap.map((i) => (
           <li key={i}>
             <button type="button" onClick={() => p.onSelect(i)} aria-pressed={i === p.selected}>

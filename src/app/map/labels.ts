@@ -1,5 +1,6 @@
-// Greedy label placement: most important points first, each label tries four positions around its
-// point and is dropped when all of them overlap a label already placed or leave the viewport.
+// Greedy label placement: most important points first, each label tries eight positions around its
+// point (two distances) and is dropped when all of them overlap a label already placed, an obstacle
+// (every dot on the map) or leave the viewport.
 
 export interface LabelCandidate {
   index: number;
@@ -19,7 +20,7 @@ export interface PlacedLabel {
   text: string;
 }
 
-interface Box {
+export interface Box {
   x0: number;
   y0: number;
   x1: number;
@@ -33,29 +34,37 @@ export function placeLabels(
   measure: (text: string) => number,
   width: number,
   height: number,
-  opts: { fontPx?: number; max?: number } = {},
+  opts: { fontPx?: number; max?: number; obstacles?: Box[] } = {},
 ): PlacedLabel[] {
   const h = opts.fontPx ?? 12;
   const max = opts.max ?? 40;
   const sorted = [...candidates].sort((a, b) => b.priority - a.priority || a.index - b.index);
   const placed: PlacedLabel[] = [];
   const boxes: Box[] = [];
+  const obstacles = opts.obstacles ?? [];
   for (const c of sorted) {
     if (placed.length >= max) break;
     if (c.x < 0 || c.y < 0 || c.x > width || c.y > height) continue;
     const w = measure(c.text);
-    const gap = c.r + 3;
-    // right, left, above, below
-    const spots: [number, number][] = [
-      [c.x + gap, c.y + h / 3],
-      [c.x - gap - w, c.y + h / 3],
-      [c.x - w / 2, c.y - gap],
-      [c.x - w / 2, c.y + gap + h],
-    ];
+    // right, left, above, below, then the four diagonals; then the same a little further out
+    const spots: [number, number][] = [];
+    for (const extra of [3, 9]) {
+      const gap = c.r + extra;
+      spots.push(
+        [c.x + gap, c.y + h / 3],
+        [c.x - gap - w, c.y + h / 3],
+        [c.x - w / 2, c.y - gap - 3],
+        [c.x - w / 2, c.y + gap + h],
+        [c.x + gap * 0.7, c.y - gap * 0.7 - 3],
+        [c.x - gap * 0.7 - w, c.y - gap * 0.7 - 3],
+        [c.x + gap * 0.7, c.y + gap * 0.7 + h],
+        [c.x - gap * 0.7 - w, c.y + gap * 0.7 + h],
+      );
+    }
     for (const [x, y] of spots) {
       const box = { x0: x - 1, y0: y - h, x1: x + w + 1, y1: y + 3 };
       if (box.x0 < 0 || box.y0 < 0 || box.x1 > width || box.y1 > height) continue;
-      if (boxes.some((b) => overlaps(b, box))) continue;
+      if (boxes.some((b) => overlaps(b, box)) || obstacles.some((b) => overlaps(b, box))) continue;
       boxes.push(box);
       placed.push({ index: c.index, x, y, w, h, text: c.text });
       break;

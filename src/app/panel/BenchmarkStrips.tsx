@@ -4,8 +4,9 @@ import type { AtlasModel } from '../data/atlas-types';
 import { benchmarkKeys, benchmarkValue } from '../data/model-format';
 
 export function BenchmarkStrips({ model, models }: { model: AtlasModel; models: AtlasModel[] }) {
-  const keys = benchmarkKeys(models);
-  if (!keys.length) return <p className="muted">The atlas has no benchmark scores.</p>;
+  // only the scores this model has: a row of dashes says nothing
+  const keys = benchmarkKeys(models).filter((k) => benchmarkValue(model, k) !== null);
+  if (!keys.length) return <p className="muted" data-testid="no-benchmarks">No leaderboard scores for this model.</p>;
   return (
     <table className="bench" data-testid="benchmarks">
       <tbody>

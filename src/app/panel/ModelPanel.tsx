@@ -49,10 +49,16 @@ export function ModelPanel(p: Props) {
           </>
         )}
       </dl>
-      <a href={hubUrl(m.id)} target="_blank" rel="noreferrer noopener" data-testid="hub-link">
-        Hub page ↗
-      </a>
-      <section>
+      {m.origin === 'lab' ? (
+        <p className="muted" data-testid="no-hub-link">
+          A lab model: built by this project's lineage lab, not published on the hub.
+        </p>
+      ) : (
+        <a href={hubUrl(m.id)} target="_blank" rel="noreferrer noopener" data-testid="hub-link">
+          Hub page ↗
+        </a>
+      )}
+      <section className="panel-neighbours">
         <h3>Nearest neighbours (cosine, full space)</h3>
         {embedded ? (
           <>

@@ -23,8 +23,8 @@ export function NeighbourList({
             <span style={{ width: `${Math.max(0, n.cosine) * 100}%` }} />
           </span>
           <span className="num">{n.cosine.toFixed(3)}</span>
-          <button type="button" className="small" onClick={() => onCompare(n.index)} aria-label={`Compare with ${models[n.index].id}`}>
-            compare
+          <button type="button" className="small" onClick={() => onCompare(n.index)} aria-label={`Why neighbours? Compare with ${models[n.index].id}`}>
+            why?
           </button>
         </li>
       ))}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeShared, encodeShared, MAX_SHARED_CHARS, quantize } from './shared-embedding';
 import { decodeViewState, defaultViewState, encodeViewState, isHistoryStep, type ViewState } from './view-state';
 
 const full: ViewState = {
@@ -12,6 +13,9 @@ const full: ViewState = {
   projection: { method: 'umap', nNeighbors: 8, minDist: 0.25, seed: 7 },
   lineage: true,
   tab: 'compare',
+  table: { sort: 'bench:ifeval', desc: false, query: 'smollm2 q8' },
+  density: true,
+  shared: encodeShared('my model', 'ab'.repeat(32), Float32Array.from({ length: 300 }, (_, i) => Math.sin(i) / 10)),
 };
 
 describe('view state in the URL', () => {
@@ -71,5 +75,47 @@ describe('view state in the URL', () => {
     expect(isHistoryStep(a, { ...a, compare: 'x/y' })).toBe(true);
     expect(isHistoryStep(a, { ...a, zoom: { k: 2, cx: 0, cy: 0 } })).toBe(false);
     expect(isHistoryStep(a, { ...a, colourBy: 'params' })).toBe(false);
+  });
+
+  it('a shared in-tab embedding survives the link: name, spec hash, and the int8 vector exactly', () => {
+    const v = Float32Array.from({ length: 2022 }, (_, i) => Math.cos(i * 0.37) * (i % 7 === 0 ? 0.2 : 0.01));
+    const enc = encodeShared('HuggingFaceTB/SmolLM2-135M (tab)', 'cd'.repeat(32), v);
+    const back = decodeShared(enc.code);
+    expect(back.name).toBe('HuggingFaceTB/SmolLM2-135M (tab)');
+    expect(back.specHash).toBe('cd'.repeat(32));
+    // dequantized values are q * scale, the quantization of the original
+    const { scale, q } = quantize(v);
+    expect(Array.from(back.vector)).toEqual(Array.from(q, (x) => Math.fround(x * scale)));
+    // int8 with one scale keeps the direction: cosine to the original
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    v.forEach((x, i) => {
+      dot += x * back.vector[i];
+      na += x * x;
+      nb += back.vector[i] ** 2;
+    });
+    expect(dot / Math.sqrt(na * nb)).toBeGreaterThan(0.999);
+    // re-encoding what was decoded gives the same link text
+    expect(encodeShared(back.name, back.specHash, back.vector).code).toBe(enc.code);
+    expect(enc.code.length).toBeLessThanOrEqual(MAX_SHARED_CHARS);
+  });
+
+  it('refuses a tampered or oversized shared embedding with a message, keeping the rest of the view', () => {
+    for (const bad of ['!!!', 'AAAA', 'x'.repeat(MAX_SHARED_CHARS + 1)]) {
+      const { state, problems } = decodeViewState(new URLSearchParams(`v=1&sel=a/b&e=${bad}`));
+      expect(state.shared).toBeNull();
+      expect(state.selected).toBe('a/b');
+      expect(problems[0]).toMatch(/shared in-tab model was ignored/);
+    }
+    expect(() => encodeShared('x', 'ab'.repeat(32), Float32Array.from({ length: 40000 }, () => Math.random() - 0.5))).toThrow(/over the 6000 limit/);
+  });
+
+  it('table sort and filter text round-trip; a bad sort falls back with a message', () => {
+    const s = { ...defaultViewState(), tab: 'table' as const, table: { sort: 'params', desc: false, query: 'qwen coder' } };
+    expect(decodeViewState(encodeViewState(s)).state).toEqual(s);
+    const { state, problems } = decodeViewState(new URLSearchParams('v=1&ts=params:sideways'));
+    expect(state.table).toEqual(defaultViewState().table);
+    expect(problems[0]).toMatch(/table sort/);
   });
 });

@@ -1,10 +1,12 @@
 // The whole view of the explorer as one typed, versioned object, and its URL form.
 // A link must reopen exactly the same view, and a tampered link must never crash the app:
 // every field is parsed on its own, and a bad field falls back to its default with a message.
+import { decodeShared, type SharedEmbedding } from './shared-embedding';
 
 export const VIEW_STATE_VERSION = 1;
 
-export type Tab = 'map' | 'lineage' | 'compare';
+export type Tab = 'map' | 'table' | 'lineage' | 'compare';
+export const TAB_NAMES: Tab[] = ['map', 'table', 'lineage', 'compare'];
 export type Embedded = 'all' | 'embedded' | 'not';
 export type ProjectionMethod = 'shipped' | 'umap' | 'pca';
 
@@ -29,6 +31,13 @@ export interface Projection {
   seed: number;
 }
 
+/** Table view: the sort column and direction, and a free-text filter over id, family, organisation. */
+export interface TableState {
+  sort: string; // a column key (see TABLE_COLUMNS in the table view)
+  desc: boolean;
+  query: string;
+}
+
 export interface ViewState {
   v: typeof VIEW_STATE_VERSION;
   selected: string | null;
@@ -40,6 +49,10 @@ export interface ViewState {
   projection: Projection;
   lineage: boolean; // lineage edges drawn on the map
   tab: Tab;
+  table: TableState;
+  density: boolean; // density contours and cluster labels on the map
+  /** a model embedded in someone's tab, carried by the link (shared-embedding.ts) */
+  shared: SharedEmbedding | null;
 }
 
 export const DEFAULT_PROJECTION: Projection = { method: 'shipped', nNeighbors: 15, minDist: 0.1, seed: 42 };
@@ -56,6 +69,9 @@ export function defaultViewState(): ViewState {
     projection: { ...DEFAULT_PROJECTION },
     lineage: false,
     tab: 'map',
+    table: { sort: 'embedded', desc: true, query: '' },
+    density: false,
+    shared: null,
   };
 }
 
@@ -69,7 +85,9 @@ export const isColourBy = (s: string) => COLOUR_BASE.includes(s) || BENCH_KEY.te
 export const isSizeBy = (s: string) => SIZE_BASE.includes(s) || BENCH_KEY.test(s);
 
 // Query keys this module owns; other parameters (e.g. ?threads=2) are left alone.
-const KEYS = ['v', 'sel', 'cmp', 'z', 'c', 's', 'ff', 'fo', 'fl', 'fp', 'fe', 'p', 'lin', 'tab'] as const;
+const KEYS = ['v', 'sel', 'cmp', 'z', 'c', 's', 'ff', 'fo', 'fl', 'fp', 'fe', 'p', 'lin', 'tab', 'ts', 'tq', 'dens', 'e'] as const;
+const SORT_KEY = /^[A-Za-z0-9_.:-]{1,48}$/;
+const MAX_QUERY = 200;
 
 const fmt = (x: number) => String(Number(x.toPrecision(8)));
 // List values are joined with '|', which hub ids and family names do not contain.
@@ -95,6 +113,11 @@ export function encodeViewState(state: ViewState, params = new URLSearchParams()
   if (p.method !== 'shipped') params.set('p', [p.method, p.nNeighbors, fmt(p.minDist), p.seed].join(','));
   if (state.lineage) params.set('lin', '1');
   if (state.tab !== 'map') params.set('tab', state.tab);
+  const t = state.table;
+  if (t.sort !== d.table.sort || t.desc !== d.table.desc) params.set('ts', `${t.sort}:${t.desc ? 'desc' : 'asc'}`);
+  if (t.query) params.set('tq', t.query);
+  if (state.density) params.set('dens', '1');
+  if (state.shared) params.set('e', state.shared.code);
   return params;
 }
 
@@ -196,13 +219,39 @@ export function decodeViewState(params: URLSearchParams): Decoded {
   }
   const tab = params.get('tab');
   if (tab !== null) {
-    if (tab === 'map' || tab === 'lineage' || tab === 'compare') state.tab = tab;
+    if ((TAB_NAMES as string[]).includes(tab)) state.tab = tab as Tab;
     else problems.push(`view ${JSON.stringify(tab.slice(0, 20))} is unknown; showing the map`);
+  }
+  const ts = params.get('ts');
+  if (ts !== null) {
+    const cut = ts.lastIndexOf(':');
+    const key = ts.slice(0, cut);
+    const dir = ts.slice(cut + 1);
+    if (cut > 0 && SORT_KEY.test(key) && (dir === 'asc' || dir === 'desc')) state.table = { ...state.table, sort: key, desc: dir === 'desc' };
+    else problems.push('table sort is not <column>:asc or <column>:desc; using the default order');
+  }
+  const tq = params.get('tq');
+  if (tq !== null) {
+    if (tq.length <= MAX_QUERY) state.table = { ...state.table, query: tq };
+    else problems.push('table filter text is too long and was ignored');
+  }
+  const dens = params.get('dens');
+  if (dens !== null) {
+    if (dens === '1' || dens === '0') state.density = dens === '1';
+    else problems.push('density flag must be 0 or 1');
+  }
+  const e = params.get('e');
+  if (e !== null) {
+    try {
+      state.shared = decodeShared(e);
+    } catch (err) {
+      problems.push(`the shared in-tab model was ignored: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
   return { state, problems };
 }
 
 /** Whether moving from a to b is a new history step (selection changes are; pans are not). */
 export function isHistoryStep(a: ViewState, b: ViewState): boolean {
-  return a.selected !== b.selected || a.compare !== b.compare || a.tab !== b.tab;
+  return a.selected !== b.selected || a.compare !== b.compare || a.tab !== b.tab || a.shared !== b.shared;
 }
