@@ -129,7 +129,7 @@ export function MapCanvas(props: Props) {
     const ctx = el.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     paintScene(ctx, scene, theme);
-    el.dataset.drawn = String(scene.points.length);
+    el.dataset.drawn = String(scene.width > 0 ? scene.points.length : 0);
     el.dataset.scene = JSON.stringify(sceneGeometry(scene));
     if (scene.marker) el.dataset.marker = `${scene.marker.x.toFixed(1)},${scene.marker.y.toFixed(1)}`;
     else delete el.dataset.marker;

@@ -221,11 +221,11 @@ export function hitTest(scene: Scene, x: number, y: number): number | null {
 
 export const hitsMarker = (scene: Scene, x: number, y: number) => scene.marker !== null && Math.hypot(scene.marker.x - x, scene.marker.y - y) <= MARKER_R + 2;
 
-/** Compact geometry for tests and tools: dots as [x, y, r], labels as [x0, y0, x1, y1]. */
+/** Compact geometry for tests and tools: dots as [x, y, r, model index], labels as [x0, y0, x1, y1]. */
 export function sceneGeometry(scene: Scene) {
   const r1 = (v: number) => Math.round(v * 10) / 10;
   return {
-    dots: scene.points.map((p) => [r1(p.x), r1(p.y), r1(p.r)]),
+    dots: scene.points.map((p) => [r1(p.x), r1(p.y), r1(p.r), p.index]),
     labels: scene.labels.map((l) => [r1(l.x), r1(l.y - l.h), r1(l.x + l.w), r1(l.y + 3)]),
     labelled: scene.labels.filter((l) => l.kind === 'point').map((l) => l.index),
   };
