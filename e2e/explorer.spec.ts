@@ -154,12 +154,14 @@ test('exports: map PNG and SVG, neighbours CSV, embeddings JSON', async ({ page,
   const png = await grab('export-png');
   expect(png.name).toMatch(/\.png$/);
   expect([...png.bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  const canvasPx = await page.getByTestId('map-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+  // the export is the screen's scene at 2x (with title and legend), not the raw canvas
+  const canvasPx = await page.getByTestId('map-canvas').evaluate((c: HTMLCanvasElement) => [2 * c.clientWidth, 2 * c.clientHeight]);
   expect([png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)]).toEqual(canvasPx); // IHDR width, height
 
   const svg = (await grab('export-svg')).bytes.toString('utf8');
   expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-  expect(svg.match(/<circle /g)).toHaveLength(ids.length);
+  // one circle with a <title> per point (rings and legend swatches have none)
+  expect(svg.match(/<circle [^>]*><title>/g)).toHaveLength(ids.length);
   const titles = [...svg.matchAll(/<title>([^<]*)<\/title><\/circle>/g)].map((m) => m[1].replaceAll('&amp;', '&'));
   expect(new Set(titles)).toEqual(new Set(ids));
 
@@ -197,7 +199,7 @@ test('re-projection: UMAP and PCA run in a worker, the map updates, the link kee
   // the same link recomputes the same layout (seeded): identical pixels
   await page.reload();
   await expect(page.getByTestId('projection-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
-  expect((await canvas.screenshot()).equals(umap)).toBe(true);
+  expect((await canvas.screenshot({ path: 'test-results/explorer-reprojected-umap-reloaded.png' })).equals(umap)).toBe(true);
 
   await page.getByTestId('projection').locator('summary').click();
   await page.getByTestId('projection-method').selectOption('pca');

@@ -2,9 +2,17 @@ import { useState } from 'react';
 import type { BackendInfo } from './backend';
 import { runSelfTest, type SelfTestResult } from './self-test';
 
-export function AboutPanel({ backend }: { backend: BackendInfo | null }) {
-  const [result, setResult] = useState<SelfTestResult | { error: string } | null>(null);
+export type SelfTestState = SelfTestResult | { error: string } | null;
+
+/** The self-test's state lives in App: the panel remounts when the atlas finishes loading. */
+export function useSelfTest() {
+  const [result, setResult] = useState<SelfTestState>(null);
   const [running, setRunning] = useState(false);
+  return { result, setResult, running, setRunning };
+}
+
+export function AboutPanel({ backend, selfTest }: { backend: BackendInfo | null; selfTest: ReturnType<typeof useSelfTest> }) {
+  const { result, setResult, running, setRunning } = selfTest;
   const run = async () => {
     setRunning(true);
     try {

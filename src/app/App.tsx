@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { AboutPanel } from './AboutPanel';
+import { AboutPanel, useSelfTest } from './AboutPanel';
 import { type BackendInfo, detectBackend } from './backend';
 import { useAtlas } from './data/useAtlas';
 import { Explorer } from './Explorer';
@@ -14,7 +14,8 @@ export function App({ threads }: { threads: number }) {
   }, [threads]);
   const atlas = useAtlas();
   const { view, setView, problems } = useUrlState();
-  const about = <AboutPanel backend={backend} />;
+  const selfTest = useSelfTest();
+  const about = <AboutPanel backend={backend} selfTest={selfTest} />;
   return (
     <div className="app">
       <Header backend={backend} />

@@ -174,7 +174,7 @@ export function Explorer({ data, view, setView, about }: Props) {
         </nav>
         <ViewControls view={view} setView={setView} benchmarks={benchmarks} models={data.models} embedded={data.embedded} />
         <FiltersPanel view={view} setView={setView} models={data.models} />
-        <ProjectionControls key={JSON.stringify(view.projection)} projection={view.projection} status={projStatus} setView={setView} />
+        <ProjectionControls projection={view.projection} status={projStatus} setView={setView} />
         <div className="controls-group">
           <button type="button" data-testid="embed-open" aria-pressed={embedOpen} onClick={() => setEmbedOpen((o) => !o)}>
             {inTab ? 'In-tab model' : 'Embed a model'}

@@ -135,18 +135,24 @@ export function MapCanvas(props: Props) {
     else delete el.dataset.marker;
   }, [scene, theme]);
 
-  // A selection made elsewhere (list, table, link) that is off-screen: pan to it, keeping the zoom.
-  // Runs after the zoom effect above, so it reads the transform the URL asked for.
+  // A selection made elsewhere (list, table, neighbour) near or past the edge: pan to it, keeping the
+  // zoom. A link's own view is kept unless its selection is entirely off-screen. Runs after the zoom
+  // effect above, so it reads the transform the URL asked for.
   const xyNow = useRef(xy);
   xyNow.current = xy;
+  const seen = useRef<{ selected: number | null } | null>(null);
   useEffect(() => {
+    if (!size.w || !zoomer.current) return;
+    const changed = seen.current !== null && seen.current.selected !== selected;
+    seen.current = { selected };
     const p = selected === null ? null : xyNow.current[selected];
-    if (!p || !zoomer.current || !size.w) return;
+    if (!p) return;
     const el = canvas.current!;
     const tr = zoomTransform(el);
     const x = tr.applyX(base.sx(p[0]));
     const y = tr.applyY(base.sy(p[1]));
-    if (x >= 40 && y >= 40 && x <= size.w - 40 && y <= size.h - 40) return;
+    const m = changed ? 40 : 0;
+    if (x >= m && y >= m && x <= size.w - m && y <= size.h - m) return;
     select(el).transition().duration(250).call(zoomer.current.translateBy, (size.w / 2 - x) / tr.k, (size.h / 2 - y) / tr.k);
   }, [selected, base, size]);
 

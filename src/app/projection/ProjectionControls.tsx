@@ -5,6 +5,12 @@ import type { ProjectionStatus } from './useProjection';
 
 export function ProjectionControls({ projection, status, setView }: { projection: Projection; status: ProjectionStatus; setView: SetView }) {
   const [draft, setDraft] = useState(projection);
+  // a new projection from the URL resets the draft; the menu stays as it is (open after Apply)
+  const [shown, setShown] = useState(projection);
+  if (shown !== projection) {
+    setShown(projection);
+    setDraft(projection);
+  }
   const apply = (p: Projection) => setView((s) => ({ ...s, projection: p, zoom: null }));
   const running = status.state === 'running';
   return (
