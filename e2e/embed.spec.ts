@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
+import { type APIRequestContext, type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { type EmbeddingRecord, parseEmbeddingJson } from '../src/able/embedding-file';
+import { decodeShared, MAX_SHARED_CHARS } from '../src/app/state/shared-embedding';
+import { toFloat16Bits } from '../src/atlas/float16';
+import { type Atlas, readAtlas } from '../src/atlas/format';
 import { queryKnn } from '../src/atlas/knn';
 import { loadServedAtlas } from './explorer-helpers';
 
@@ -179,4 +182,123 @@ test('in-tab embedding on WebGPU equals the Node result (ABLE_E2E_WEBGPU=1)', as
   console.log(`WebGPU vs onnxruntime-node: cosine ${cosine.toFixed(9)}, max abs diff ${maxAbs.toExponential(2)}`);
   expect(cosine).toBeGreaterThanOrEqual(0.9999);
   expect(maxAbs).toBeLessThan(1e-4);
+});
+
+// The served atlas plus one row: the tiny model's Node embedding, placed far from every other point.
+// The tab must then place its own embedding of the same files on that row (its twin).
+async function routeTwinAtlas(context: BrowserContext, request: APIRequestContext, ref: EmbeddingRecord) {
+  const atlas = await loadServedAtlas(request);
+  const json = structuredClone(atlas.json);
+  const placed = json.models.filter((m) => m.xy);
+  const xs = placed.map((m) => m.xy![0]);
+  const ys = placed.map((m) => m.xy![1]);
+  const xy: [number, number] = [Math.max(...xs) + 0.5 * (Math.max(...xs) - Math.min(...xs)), Math.min(...ys)];
+  const rows = json.embeddings.rows;
+  json.models.push({
+    id: 'test/tiny-llama-node',
+    family: 'TinyTest',
+    organisation: 'test',
+    paramsB: null,
+    architecture: 'LlamaForCausalLM',
+    licence: null,
+    lineage: [],
+    benchmarks: null,
+    benchmarkSource: null,
+    row: rows,
+    xy,
+    knn: [],
+    provenance: null,
+    origin: 'lab',
+  });
+  json.embeddings.rows = rows + 1;
+  const old = readFileSyncBytes(atlas, rows, json.dim);
+  const bin = new Uint8Array(old.length + json.dim * 2);
+  bin.set(old);
+  const dv = new DataView(bin.buffer);
+  ref.vector.forEach((v, i) => {
+    dv.setUint16(old.length + 2 * i, toFloat16Bits(v), true);
+  });
+  await context.route('**/atlas/atlas.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(json) }));
+  await context.route(`**/atlas/${json.embeddings.file}`, (route) => route.fulfill({ contentType: 'application/octet-stream', body: Buffer.from(bin) }));
+  return { json, twin: json.models.length - 1, atlas: readAtlas(json, bin) };
+}
+
+function readFileSyncBytes(atlas: Atlas, rows: number, dim: number): Uint8Array {
+  const out = new Uint8Array(rows * dim * 2);
+  const dv = new DataView(out.buffer);
+  for (let r = 0; r < rows; r++)
+    atlas.vector(r).forEach((v, i) => {
+      dv.setUint16(2 * (r * dim + i), toFloat16Bits(v), true);
+    });
+  return out;
+}
+
+test('auto skips the software WebGPU adapter; a twin lands on its row; a link carries the model to a fresh context', async ({ browser, page, context, request }) => {
+  const ref = await nodeEmbedding();
+  const { twin, json, atlas } = await routeTwinAtlas(context, request, ref);
+  await page.goto('/');
+  await page.getByTestId('embed-open').click();
+  // SwiftShader is the only adapter here: auto says it runs on WASM, and why
+  const note = page.getByTestId('embed-backend-note');
+  await expect(note).toHaveAttribute('data-provider', 'wasm');
+  await expect(note).toContainText(/WASM.*software/);
+  await page.getByTestId('embed-files').setInputFiles(FILES);
+  await page.getByTestId('embed-name').fill('tiny-llama');
+  await expect(page.getByTestId('embed-backend')).toHaveValue('auto');
+  await page.getByTestId('embed-start').click();
+  await expect(page.getByTestId('embed-running-on').or(page.getByTestId('embed-result'))).toContainText(/WASM/);
+  const result = page.getByTestId('embed-result');
+  await expect(result.or(page.getByTestId('embed-error'))).toBeVisible({ timeout: 170_000 });
+  if (await page.getByTestId('embed-error').isVisible()) throw new Error(`in-tab embedding failed: ${await page.getByTestId('embed-error').textContent()}`);
+  await expect(result).toHaveAttribute('data-provider', 'wasm');
+  await expect(result).toContainText('Embedded on WASM');
+
+  // placed on its twin: the nearest dot to the marker is the Node embedding's row
+  await expect(page.getByTestId('embed-placement')).toHaveAttribute('data-anchored', 'yes');
+  const canvas = page.getByTestId('map-canvas');
+  const nearestDot = async (p: Page) => {
+    const [mx, my] = (await p.getByTestId('map-canvas').getAttribute('data-marker'))!.split(',').map(Number);
+    const g = JSON.parse((await p.getByTestId('map-canvas').getAttribute('data-scene'))!) as { dots: number[][] };
+    const byDist = g.dots.map(([x, y, , i]) => ({ i, d: Math.hypot(x - mx, y - my) })).sort((a, b) => a.d - b.d);
+    return byDist;
+  };
+  await expect(canvas).toHaveAttribute('data-marker', /,/);
+  const near = await nearestDot(page);
+  expect(near[0].i).toBe(twin);
+  console.log(`twin placement: marker ${near[0].d.toFixed(1)} px from its twin, next dot ${near[1].d.toFixed(1)} px`);
+
+  // share: the link carries the embedding; a fresh context places it and lists Node's neighbours
+  await page.getByTestId('embed-share').check();
+  await expect(page).toHaveURL(/[?&]e=/);
+  const link = page.url();
+  const code = new URL(link).searchParams.get('e')!;
+  expect(code.length).toBeLessThanOrEqual(MAX_SHARED_CHARS);
+  console.log(`share link: ${link.length} characters (embedding ${code.length})`);
+  const shared = decodeShared(code);
+  expect(shared.specHash).toBe(json.specHash);
+  const embedded = json.models.filter((m) => m.row !== null);
+  const expected = queryKnn(
+    shared.vector,
+    embedded.map((m) => atlas.vector(m.row!)),
+    10,
+  ).map(([j, c]) => ({ id: embedded[j].id, cosine: c }));
+  expect(expected[0].id).toBe('test/tiny-llama-node');
+
+  const fresh = await browser.newContext();
+  await routeTwinAtlas(fresh, request, ref);
+  const page2 = await fresh.newPage();
+  await page2.goto(link);
+  await expect(page2.getByTestId('shared-panel')).toBeVisible();
+  await expect(page2.getByTestId('shared-name')).toHaveText('tiny-llama');
+  await expect(page2.getByTestId('map-canvas')).toHaveAttribute('data-marker', /,/);
+  expect((await nearestDot(page2))[0].i).toBe(twin);
+  const items = page2.getByTestId('embed-neighbour');
+  await expect(items).toHaveCount(expected.length);
+  const shown = await items.evaluateAll((els) => els.map((e) => ({ id: e.getAttribute('data-id')!, cosine: Number(e.getAttribute('data-cosine')) })));
+  expect(shown.map((s) => s.id)).toEqual(expected.map((e) => e.id));
+  shown.forEach((s, i) => {
+    expect(Math.abs(s.cosine - expected[i].cosine)).toBeLessThan(1e-6);
+  });
+  await page2.screenshot({ path: 'test-results/embed-shared-link.png' });
+  await fresh.close();
 });

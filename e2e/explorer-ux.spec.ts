@@ -132,7 +132,9 @@ test('"why are these neighbours": top probes for similarity and difference equal
   expect(await shown('different')).toEqual(top('diff'));
   const simShares = await page.getByTestId('why-similar').getByTestId('why-probe').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-share'))));
   const bySim = new Map(shares.map((s) => [s.id, s.sim]));
-  top('sim').forEach((id, k) => expect(simShares[k]).toBeCloseTo(bySim.get(id)!, 9));
+  top('sim').forEach((id, k) => {
+    expect(simShares[k]).toBeCloseTo(bySim.get(id)!, 9);
+  });
   // the sign's meaning for the atlas's method, on the page
   expect(atlas.json.spec?.attribution).toBe('gxi');
   await expect(page.getByTestId('why-legend')).toContainText('raises the log-probability of the target');
