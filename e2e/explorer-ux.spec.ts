@@ -280,3 +280,28 @@ test('navigation: empty space clears the selection; the not-embedded filter expl
   const lab = atlas.json.models.filter((m) => m.row !== null && m.origin === 'lab').length;
   if (lab === ids.length) await expect(page.getByTestId('map-explain')).toContainText(`The ${ids.length} points are lab models`);
 });
+
+test('lineage view: one tab stop, arrow keys move between models, Enter selects; benchmark options without scores are disabled', async ({ page, request }) => {
+  const atlas = await loadServedAtlas(request);
+  await page.goto('/?v=1&tab=lineage');
+  await expect(page.getByTestId('lineage-node')).toHaveCount(atlas.json.models.length);
+  const stops = await page.getByTestId('lineage-view').evaluate((el) => el.querySelectorAll('[tabindex]:not([tabindex="-1"]), button, a[href], input').length);
+  expect(stops).toBe(1);
+  const stage = page.getByTestId('lineage-svg');
+  await stage.focus();
+  const first = await stage.getAttribute('data-focus');
+  await page.keyboard.press('ArrowRight');
+  const moved = await stage.getAttribute('data-focus');
+  expect(moved).not.toBe(first);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('selected-id')).toHaveText(atlas.json.models[Number(moved)].id);
+
+  // benchmark colour/size options: disabled exactly when no model on the map has that score
+  const onMap = atlas.json.models.filter((m) => m.row !== null && m.xy);
+  const keys = [...new Set(atlas.json.models.flatMap((m) => Object.entries(m.benchmarks ?? {}).filter(([, v]) => typeof v === 'number').map(([k]) => k)))];
+  for (const k of keys) {
+    const has = onMap.some((m) => typeof (m.benchmarks as Record<string, unknown> | null)?.[k] === 'number');
+    expect(await page.getByTestId('colour-by').locator(`option[value="bench:${k}"]`).isDisabled()).toBe(!has);
+    expect(await page.getByTestId('size-by').locator(`option[value="bench:${k}"]`).isDisabled()).toBe(!has);
+  }
+});

@@ -63,6 +63,8 @@ export function Explorer({ data, view, setView, about }: Props) {
   const onMap = useMemo(() => visible.filter((i) => data.models[i].row !== null && data.models[i].xy), [data, visible]);
   const scale = useMemo(() => colourScale(data.models, view.colourBy, similarity, onMap), [data, view.colourBy, similarity, onMap]);
   const radius = useMemo(() => sizeScale(data.models, view.sizeBy), [data, view.sizeBy]);
+  // the lineage view shows every model that passes the filters: its categories come from those
+  const lineageScale = useMemo(() => colourScale(data.models, view.colourBy, similarity, visible), [data, view.colourBy, similarity, visible]);
   const cluster = useMemo(() => (view.density ? (i: number) => data.models[i].family || 'unknown' : null), [data, view.density]);
   const priority = useMemo(() => {
     // label importance: benchmark average, else size
@@ -174,7 +176,7 @@ export function Explorer({ data, view, setView, about }: Props) {
         </nav>
         <ViewControls view={view} setView={setView} benchmarks={benchmarks} models={data.models} embedded={data.embedded} />
         <FiltersPanel view={view} setView={setView} models={data.models} />
-        <ProjectionControls projection={view.projection} status={projStatus} setView={setView} />
+        <ProjectionControls projection={view.projection} shipped={data.meta.layout} status={projStatus} setView={setView} />
         <div className="controls-group">
           <button type="button" data-testid="embed-open" aria-pressed={embedOpen} onClick={() => setEmbedOpen((o) => !o)}>
             {inTab ? 'In-tab model' : 'Embed a model'}
@@ -237,7 +239,7 @@ export function Explorer({ data, view, setView, about }: Props) {
         )}
         {view.tab === 'compare' && <CompareView data={data} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
         {view.tab === 'lineage' && (
-          <LineageView data={data} links={links} visible={visible} colour={scale.colour} legend={scale.legend} selected={selected} onSelect={(i) => select(i)} />
+          <LineageView data={data} links={links} visible={visible} colour={lineageScale.colour} legend={lineageScale.legend} selected={selected} onSelect={(i) => select(i)} />
         )}
         {embedOpen ? (
           <EmbedPanel
@@ -262,6 +264,7 @@ export function Explorer({ data, view, setView, about }: Props) {
             onSelect={select}
             onCompare={startCompare}
             onClose={() => select(null)}
+            compact={view.tab !== 'map'}
             onExportCsv={exportCsv}
             onExportJson={exportJson}
           />

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { colourScale, MISSING, OKABE_ITO, OTHER, type Scalable, sizeScale } from './colour';
 import { anyOverlap, placeLabels } from './labels';
+import { buildScene, fitBase, hitTest } from './scene';
 
 const m = (family: string, paramsB: number | null, bbh?: number): Scalable => ({
   family,
@@ -82,5 +83,52 @@ describe('label placement', () => {
     expect(placed.map((p) => p.index)).toEqual([0, 1]);
     expect(placed[0].x + placed[0].w).toBeLessThanOrEqual(800);
     expect(placed[1].x).toBeGreaterThan(100); // right of its point
+  });
+});
+
+describe('map scene', () => {
+  // 40 points on a jittered grid in a 400 x 300 view, some closer than a label is long
+  const xy: [number, number][] = Array.from({ length: 40 }, (_, i) => [(i % 8) + ((i * 7) % 3) * 0.2, Math.floor(i / 8) + ((i * 5) % 4) * 0.15]);
+  const ids = xy.map((_, i) => `org/model-${i}`);
+  const base = fitBase(xy, 400, 300);
+  const scene = buildScene({
+    width: 400,
+    height: 300,
+    view: { sx: base.sx, sy: base.sy, k: 1, tx: 0, ty: 0 },
+    xy,
+    visible: ids.map((_, i) => i),
+    ids,
+    colour: () => '#000',
+    radius: (i) => (i % 3 === 0 ? 7 : 4),
+    priority: (i) => i,
+    selected: 5,
+    compare: null,
+    highlighted: new Set([6, 7]),
+    edges: [{ from: 5, to: 6, type: 'merge' }],
+    marker: null,
+    cluster: null,
+    measure: (t) => t.length * 7,
+  });
+
+  it('places labels on no dot and on no other label, the selection first', () => {
+    expect(scene.labels.length).toBeGreaterThan(5);
+    for (const l of scene.labels) {
+      for (const p of scene.points) {
+        const hit = l.x < p.x + p.r && p.x - p.r < l.x + l.w && l.y - l.h < p.y + p.r && p.y - p.r < l.y + 3;
+        expect(hit, `label ${l.text} on dot ${p.id}`).toBe(false);
+      }
+    }
+    expect(anyOverlap(scene.labels)).toBe(false);
+    expect(scene.labels[0].index).toBe(5);
+    // roles: the selection is drawn last, its neighbours marked
+    expect(scene.points.at(-1)).toMatchObject({ index: 5, role: 'selected' });
+    expect(scene.points.filter((p) => p.role === 'neighbour').map((p) => p.index)).toEqual([6, 7]);
+    expect(scene.edges).toHaveLength(1);
+  });
+
+  it('hit-tests from the same geometry it draws', () => {
+    const p = scene.points.find((q) => q.index === 12)!;
+    expect(hitTest(scene, p.x + 1, p.y - 1)).toBe(12);
+    expect(hitTest(scene, -50, -50)).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { ExplorerData, Neighbour } from '../data/explorer-data';
 import type { LineageLink } from '../data/lineage';
 import { formatParams, hubUrl } from '../data/model-format';
@@ -15,18 +16,24 @@ interface Props {
   onSelect: (i: number) => void;
   onCompare: (i: number) => void;
   onClose: () => void;
+  /** on a phone, start folded to its title (the panel is a sheet over the current view) */
+  compact?: boolean;
   onExportCsv: () => void;
   onExportJson: () => void;
 }
 
 export function ModelPanel(p: Props) {
   const m = p.data.models[p.index];
+  const [folded, setFolded] = useState(p.compact ?? false);
   const embedded = p.data.isEmbedded(p.index);
   const others = p.similarity ? Array.from(p.similarity).filter((v, j) => j !== p.index && !Number.isNaN(v)) : [];
   return (
-    <aside className="panel" data-testid="model-panel" aria-label={`Model ${m.id}`}>
+    <aside className={`panel${folded ? ' folded' : ''}`} data-testid="model-panel" aria-label={`Model ${m.id}`}>
       <div className="panel-head">
         <h2 data-testid="selected-id">{m.id}</h2>
+        <button type="button" className="small fold" onClick={() => setFolded((f) => !f)} aria-expanded={!folded} aria-label={folded ? 'Show the panel' : 'Fold the panel'}>
+          {folded ? '▴' : '▾'}
+        </button>
         <button type="button" className="small" onClick={p.onClose} aria-label="Close the panel">
           ×
         </button>

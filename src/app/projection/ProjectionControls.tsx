@@ -3,7 +3,17 @@ import type { SetView } from '../state/useUrlState';
 import { DEFAULT_PROJECTION, type Projection, type ProjectionMethod } from '../state/view-state';
 import type { ProjectionStatus } from './useProjection';
 
-export function ProjectionControls({ projection, status, setView }: { projection: Projection; status: ProjectionStatus; setView: SetView }) {
+export function ProjectionControls({
+  projection,
+  shipped,
+  status,
+  setView,
+}: {
+  projection: Projection;
+  shipped: { nNeighbors: number; minDist: number; seed: number };
+  status: ProjectionStatus;
+  setView: SetView;
+}) {
   const [draft, setDraft] = useState(projection);
   // a new projection from the URL resets the draft; the menu stays as it is (open after Apply)
   const [shown, setShown] = useState(projection);
@@ -40,6 +50,13 @@ export function ProjectionControls({ projection, status, setView }: { projection
               <input type="number" min={0} step={1} value={draft.seed} onChange={(e) => setDraft({ ...draft, seed: Math.round(Number(e.target.value)) })} />
             </label>
           </>
+        )}
+        {draft.method === 'umap' && (
+          <p className="muted projection-note" data-testid="projection-note">
+            Not the shipped map, even with its settings ({shipped.nNeighbors}, {shipped.minDist}, seed {shipped.seed}): that was computed in Node
+            from the float32 embeddings, and this tab has their float16 copies; UMAP's optimisation amplifies the rounding. Neighbours and
+            cosines come from the full space and do not change.
+          </p>
         )}
         <div className="row">
           <button type="button" data-testid="projection-run" disabled={running} onClick={() => apply(draft)}>
