@@ -21,8 +21,7 @@ describe('localIdentity', () => {
   it('hashes a folder shard by shard in name order', async () => {
     const [a, b] = [bytes(10), bytes(20)];
     const id = await localIdentity([new BytesSource('z-00002.safetensors', b), new BytesSource('config.json', bytes(3)), new BytesSource('z-00001.safetensors', a)], 'm');
-    expect(id.file).toBe('m');
-    expect((id as { sha256: string }).sha256).toBe(nodeSha(`z-00001.safetensors:${nodeSha(a)}\nz-00002.safetensors:${nodeSha(b)}\n`));
+    expect(id).toEqual({ file: 'm', sha256: nodeSha(`z-00001.safetensors:${nodeSha(a)}\nz-00002.safetensors:${nodeSha(b)}\n`) });
     await expect(localIdentity([new BytesSource('model.safetensors', a)])).rejects.toThrow(/needs a name/);
   });
 });
