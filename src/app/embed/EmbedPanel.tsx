@@ -80,6 +80,7 @@ export function EmbedPanel({ data, job, predictions, share, onShare, onSelect, o
         // the worker tries WebGPU first on 'auto'; a software adapter is ruled out here
         backend: provider === 'wasm' ? 'wasm' : 'auto',
         threads,
+        atlasSpec: data.meta.spec,
         atlasSpecHash: data.meta.specHash,
         maxWeightBytes: MAX_WEIGHT_BYTES,
       },
