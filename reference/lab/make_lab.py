@@ -98,9 +98,23 @@ def done(out):
     return os.path.exists(out) and os.path.exists(record_path(out))
 
 
+def versions():
+    out = {"python": sys.version.split()[0]}
+    for pkg in ("torch", "transformers", "gguf", "numpy", "safetensors"):
+        try:
+            out[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return out
+
+
 def write_record(out, rec):
-    with open(record_path(out), "w") as fh:
+    """The step's record: what was measured, plus the command line and package versions that made it."""
+    rec = {**rec, "command": " ".join(["python", os.path.relpath(sys.argv[0], ROOT), *sys.argv[1:]]),
+           "versions": versions(), "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    with open(record_path(out) + ".tmp", "w") as fh:
         json.dump(rec, fh, indent=1)
+    os.replace(record_path(out) + ".tmp", record_path(out))
     log("wrote", os.path.relpath(record_path(out), ROOT))
 
 
