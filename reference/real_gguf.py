@@ -145,7 +145,7 @@ def run_model(name, path, probes, methods=("gxi",)):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--models-dir", default="/tmp/models")
+    ap.add_argument("--models-dir", default=os.environ.get("ABLE_MODELS_DIR") or os.path.join(ROOT, ".cache/models"))
     ap.add_argument("--probes", default=os.path.join(ROOT, "src/able/probes/v1.json"))
     ap.add_argument("--limit", type=int, default=24, help="first N probes; 0 = all")
     ap.add_argument("--only", default="")
@@ -167,8 +167,7 @@ def main():
             continue
         path = os.path.join(args.models_dir, file)
         if not os.path.exists(path):
-            print(f"{name}: {path} missing (see reference/README.md for how to get it); skipped")
-            continue
+            raise SystemExit(f"{name}: {path} missing; `python3 scripts/fetch_models.py` fetches it")
         print(f"{name}: {file}", flush=True)
         res = run_model(name, path, probes, methods)
         dst = os.path.join(args.out, f"{name}.json")
