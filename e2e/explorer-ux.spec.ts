@@ -70,6 +70,7 @@ test('table: every atlas model; sorting and filtering as Node computes them; row
   const url = page.url();
   const page2 = await page.context().newPage();
   await page2.goto(url);
+  await expect(page2.getByTestId('table-row')).toHaveCount(await page.getByTestId('table-row').count());
   expect(await rowIds(page2)).toEqual(await rowIds(page));
   await expect(page2.locator('[data-testid=table-row][aria-selected=true]')).toHaveAttribute('data-id', other);
 });

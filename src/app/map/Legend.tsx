@@ -1,4 +1,5 @@
 import { format } from 'd3';
+import type { Ref } from 'react';
 import type { Legend as LegendSpec } from './colour';
 import { COMPARE_RING, NEIGHBOUR_RING } from './painter';
 import { EDGE_STYLE } from './scene';
@@ -14,9 +15,9 @@ function Ring({ colour, dash }: { colour: string; dash?: string }) {
   );
 }
 
-export function Legend({ legend, edges, selection }: { legend: LegendSpec; edges: boolean; selection: boolean }) {
+export function Legend({ legend, edges, selection, ref }: { legend: LegendSpec; edges: boolean; selection: boolean; ref?: Ref<HTMLElement> }) {
   return (
-    <section className="legend" data-testid="legend" aria-label="Legend">
+    <section ref={ref} className="legend" data-testid="legend" aria-label="Legend">
       <div className="legend-title">{legend.title}</div>
       {legend.kind === 'categorical' ? (
         <ul>

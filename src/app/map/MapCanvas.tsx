@@ -5,6 +5,7 @@ import { type D3ZoomEvent, select, type ZoomBehavior, zoom, zoomIdentity, type Z
 import { type Ref, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { Zoom } from '../state/view-state';
 import { paintScene, type Theme } from './painter';
+import type { Box } from './labels';
 import { buildScene, fitBase, hitsMarker, hitTest, type InTabMarker, type MapEdge, type Scene, sceneGeometry } from './scene';
 
 export interface MapHandle {
@@ -30,6 +31,8 @@ interface Props {
   onHover: (h: { index: number; x: number; y: number } | null) => void;
   marker?: InTabMarker | null;
   onMarker?: () => void;
+  /** overlay boxes (the legend) in canvas pixels: labels avoid them */
+  reserved: Box[];
   ref?: Ref<MapHandle>;
 }
 
@@ -46,7 +49,7 @@ const zoomOf = (t: ZoomTransform, base: ReturnType<typeof fitBase>, w: number, h
   t.k === 1 && t.x === 0 && t.y === 0 ? null : { k: t.k, cx: base.sx.invert(t.invertX(w / 2)), cy: base.sy.invert(t.invertY(h / 2)) };
 
 export function MapCanvas(props: Props) {
-  const { xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, cluster, theme, marker } = props;
+  const { xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, cluster, theme, marker, reserved } = props;
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [size, setSize] = useState({ w: 0, h: 0 });
@@ -115,8 +118,9 @@ export function MapCanvas(props: Props) {
         marker: marker ?? null,
         cluster,
         measure: measureText,
+        reserved,
       }),
-    [size, base, t, xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, marker, cluster],
+    [size, base, t, xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, marker, cluster, reserved],
   );
 
   useEffect(() => {

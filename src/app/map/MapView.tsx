@@ -1,6 +1,7 @@
 // The map tab: canvas, legend (with what the points are), hover card, the point count, a message
 // when nothing can be drawn, and a keyboard list of the points that shows itself when focused.
-import { type Ref, useState } from 'react';
+import { type Ref, useEffect, useRef, useState } from 'react';
+import type { Box } from './labels';
 import type { ExplorerData } from '../data/explorer-data';
 import type { Zoom } from '../state/view-state';
 import type { Legend as LegendSpec } from './colour';
@@ -38,6 +39,23 @@ interface Props {
 
 export function MapView(p: Props) {
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
+  // the legend overlays the map's top-left corner: labels keep out of it
+  const legendRef = useRef<HTMLElement>(null);
+  const [reserved, setReserved] = useState<Box[]>([]);
+  useEffect(() => {
+    const el = legendRef.current;
+    if (!el) return;
+    const measure = () => {
+      const r = el.getBoundingClientRect();
+      const stage = el.parentElement!.getBoundingClientRect();
+      const box = { x0: r.left - stage.left - 2, y0: r.top - stage.top - 2, x1: r.right - stage.left + 2, y1: r.bottom - stage.top + 2 };
+      setReserved((old) => (old.length === 1 && JSON.stringify(old[0]) === JSON.stringify(box) ? old : [box]));
+    };
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    measure();
+    return () => ro.disconnect();
+  }, []);
   const ids = p.data.models.map((m) => m.id);
   const onMap = p.visible.filter((i) => p.xy[i]);
   const total = p.data.models.length;
@@ -86,13 +104,14 @@ export function MapView(p: Props) {
         onHover={setHover}
         marker={p.marker ?? null}
         onMarker={p.onMarker}
+        reserved={reserved}
       />
       {p.marker && (
         <button type="button" className="in-tab-marker-note" data-testid="in-tab-marker" onClick={p.onMarker}>
           <span aria-hidden="true">◆</span> {p.marker.label}: embedded in this tab
         </button>
       )}
-      <Legend legend={p.legend} edges={p.showEdges} selection={p.selected !== null} />
+      <Legend ref={legendRef} legend={p.legend} edges={p.showEdges} selection={p.selected !== null} />
       {onMap.length === 0 && (
         <p className="map-empty" data-testid="map-empty" role="status">
           {p.visible.length === 0

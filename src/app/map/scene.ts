@@ -122,6 +122,8 @@ export interface SceneInput {
   /** cluster (e.g. family) of each model; clusters of 3+ visible points get a label and contours */
   cluster: ((i: number) => string) | null;
   measure: (text: string, px: number) => number;
+  /** screen areas covered by overlays (the legend): no label goes there */
+  reserved?: Box[];
 }
 
 const shortName = (id: string) => (id.includes('/') ? id.slice(id.indexOf('/') + 1) : id);
@@ -161,7 +163,7 @@ export function buildScene(s: SceneInput): Scene {
   // Density contours and one label per cluster, placed first so point labels avoid them.
   let contours: string[] = [];
   const clusterLabels: SceneLabel[] = [];
-  const reserved: Box[] = [];
+  const reserved: Box[] = [...(s.reserved ?? [])];
   if (s.cluster && onScreen.length >= 3) {
     const density = contourDensity<ScenePoint>()
       .x((p) => p.x)
@@ -185,7 +187,7 @@ export function buildScene(s: SceneInput): Scene {
       text: name,
       priority: ps.length,
     }));
-    for (const l of placeLabels(cands, (t) => s.measure(t, CLUSTER_FONT), s.width, s.height, { fontPx: CLUSTER_FONT, obstacles: dotBoxes })) {
+    for (const l of placeLabels(cands, (t) => s.measure(t, CLUSTER_FONT), s.width, s.height, { fontPx: CLUSTER_FONT, obstacles: [...dotBoxes, ...reserved] })) {
       clusterLabels.push({ ...l, index: -1, kind: 'cluster' });
       reserved.push({ x0: l.x - 2, y0: l.y - l.h - 2, x1: l.x + l.w + 2, y1: l.y + 4 });
     }
