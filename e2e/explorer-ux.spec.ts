@@ -189,8 +189,13 @@ test('phone 390x844: every filter and the layout Apply are reachable and work; a
 
   // tap a dot: its panel opens as a sheet, no tooltip covers it, neighbours are visible at once
   const g = await geometry(page);
-  const [x, y, , index] = g.dots[0];
   const canvasBox = (await page.getByTestId('map-canvas').boundingBox())!;
+  // a dot that no overlay (legend, count) covers
+  const free = await page.evaluate(
+    ({ b, dots }) => dots.find(([x, y]) => document.elementFromPoint(b.x + x, b.y + y)?.getAttribute('data-testid') === 'map-canvas'),
+    { b: canvasBox, dots: g.dots },
+  );
+  const [x, y, , index] = free!;
   await page.touchscreen.tap(canvasBox.x + x, canvasBox.y + y);
   const id = atlas.json.models[index].id;
   await expect(page.getByTestId('selected-id')).toHaveText(id);

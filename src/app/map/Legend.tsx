@@ -15,10 +15,13 @@ function Ring({ colour, dash }: { colour: string; dash?: string }) {
   );
 }
 
-export function Legend({ legend, edges, selection, ref }: { legend: LegendSpec; edges: boolean; selection: boolean; ref?: Ref<HTMLElement> }) {
+const narrow = () => typeof window !== 'undefined' && window.matchMedia?.('(max-width: 700px)').matches === true;
+
+export function Legend({ legend, edges, selection, ref }: { legend: LegendSpec; edges: boolean; selection: boolean; ref?: Ref<HTMLDetailsElement> }) {
   return (
-    <section ref={ref} className="legend" data-testid="legend" aria-label="Legend">
-      <div className="legend-title">{legend.title}</div>
+    // folded on a phone, where it would cover a third of the map's width
+    <details ref={ref} className="legend" data-testid="legend" aria-label="Legend" open={!narrow()}>
+      <summary className="legend-title">{legend.title}</summary>
       {legend.kind === 'categorical' ? (
         <ul>
           {legend.items.map((it) => (
@@ -64,6 +67,6 @@ export function Legend({ legend, edges, selection, ref }: { legend: LegendSpec; 
           ))}
         </ul>
       )}
-    </section>
+    </details>
   );
 }

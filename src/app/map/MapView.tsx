@@ -40,7 +40,7 @@ interface Props {
 export function MapView(p: Props) {
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   // the legend overlays the map's top-left corner: labels keep out of it
-  const legendRef = useRef<HTMLElement>(null);
+  const legendRef = useRef<HTMLDetailsElement>(null);
   const [reserved, setReserved] = useState<Box[]>([]);
   useEffect(() => {
     const el = legendRef.current;
