@@ -290,7 +290,7 @@ FT = {  # fixed, so a rerun reproduces the run
     # Gemma keeps the first lab's fixed 4 steps (each cut its domain's held-out loss by more than half);
     # the other bases train until the rule below is met (the first lab's 24 SmolLM2 steps cost 12-15 min each).
     "steps": {"gemma-3-270m": 4},
-    "microBatch": {"smollm2-135m-instruct": 8, "gemma-3-270m": 2, "qwen2.5-coder-0.5b-instruct": 4},
+    "microBatch": {"smollm2-135m-instruct": 8, "gemma-3-270m": 2, "qwen2.5-coder-0.5b-instruct": 2},
     # Stopping rule: evaluate the held-out windows every `every` steps; stop once the loss has dropped by
     # `targetDrop` (relative) or after `maxSteps`. The lab's bar is a 30% drop; 35% leaves a margin.
     "until": {"targetDrop": 0.35, "every": 2, "maxSteps": 24},
