@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { configureOrt } from './ort';
+import { configureOrt } from '../platform/web/ort';
 import './engine-check'; // window.__ableEngineCheck: the e2e engine parity hook
 import './styles.css';
 

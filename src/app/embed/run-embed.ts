@@ -4,11 +4,11 @@
 import pkg from '../../../package.json';
 import type { ModelIdentity } from '../../able/embedding-file';
 import { checkedSpec, runPipeline, specInputs } from '../../able/pipeline';
-import { ortWeb, webRuntime } from '../../engine/runtime-web';
+import { ortWeb, webRuntime } from '../../platform/web/runtime-web';
 import { HubClient } from '../../weights/hub';
 import { MemoryHubCache } from '../../weights/hub-cache-memory';
 import { BlobSource } from '../../weights/source';
-import { OpfsHubCache } from '../hub-cache-browser';
+import { OpfsHubCache } from '../../platform/web/hub-cache-browser';
 import { type EmbedEvent, type EmbedRequest, formatBytes } from './messages';
 import { withFloat32Weights } from './upcast';
 
