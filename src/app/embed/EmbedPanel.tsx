@@ -7,7 +7,7 @@ import { autoBackend, type BackendInfo, detectBackend } from '../backend';
 import type { ExplorerData } from '../data/explorer-data';
 import { download } from '../export/download';
 import { safeName } from '../export/export';
-import { ort } from '../ort';
+import { ort } from '../../platform/web/ort';
 import type { InTabPredictions } from './in-tab';
 import { PLACEMENT_K, SCORES_K } from './in-tab';
 import { MAX_SHARED_CHARS } from '../state/shared-embedding';
