@@ -17,10 +17,10 @@ export function SimilarityHistogram({ values }: { values: number[] }) {
         {bins.map((b) => (
           <rect key={b.x0} x={x(b.x0!)} y={y(b.length)} width={Math.max(0, x(b.x1!) - x(b.x0!) - 1)} height={H - y(b.length)} fill="#0072B2" />
         ))}
-        <text x={0} y={H + 12} fontSize="10">
+        <text x={0} y={H + 12} fontSize="10" fill="currentColor">
           {lo.toFixed(2)}
         </text>
-        <text x={W} y={H + 12} fontSize="10" textAnchor="end">
+        <text x={W} y={H + 12} fontSize="10" textAnchor="end" fill="currentColor">
           1.00
         </text>
       </svg>
