@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { type EmbedResult, embedModel } from '../able/embed.ts';
 import { type EmbeddingRecord, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
-import { openModel } from '../able/open-model.ts';
+import { type OpenedModel, openModel } from '../able/open-model.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes/index.ts';
 import { type AttributionMethod, DEFAULT_IG_STEPS, makeSpec, specHash } from '../able/spec.ts';
 import { nodeRuntime } from '../engine/runtime-node.ts';
@@ -20,6 +20,7 @@ import { commands } from './commands.ts';
 import { hubOptionsFromEnv, NodeHubCache } from './hub-cache-node.ts';
 import { NodeFileSource } from './node-source.ts';
 import { progressBar } from './progress.ts';
+import { WeightFile } from './weight-file.ts';
 
 export interface EmbedCliOptions {
   method: AttributionMethod;
@@ -29,6 +30,8 @@ export interface EmbedCliOptions {
   /** For local files: the name stored as the model's identity (default: the file or folder name). */
   name?: string;
   quiet?: boolean;
+  /** Let ORT prepack matmul weights: faster per probe, two more float32 copies of the weights. */
+  prepack?: boolean;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -78,7 +81,24 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
   const resolved = await resolveInput(input, o.quiet ?? false);
   const { files, label } = resolved;
   const identity = o.name && 'file' in resolved.identity ? { ...resolved.identity, file: o.name } : resolved.identity;
-  const opened = await openModel(files);
+  // The float32 weights go to a scratch file ORT maps (weight-file.ts), not into the JS heap.
+  const weightFile = WeightFile.create();
+  try {
+    return await embedOpened(await openModel(files, { wrapStore: (s) => weightFile.wrap(s) }), weightFile, label, identity, o, t0);
+  } finally {
+    weightFile.remove();
+  }
+}
+
+async function embedOpened(
+  opened: OpenedModel,
+  weightFile: WeightFile,
+  label: string,
+  identity: ModelIdentity,
+  o: EmbedCliOptions,
+  t0: number,
+): Promise<EmbeddingRecord> {
+  weightFile.close();
   const bar = o.quiet ? null : progressBar('embed');
   let sessions = 0;
   const res: EmbedResult = await embedModel({
@@ -89,7 +109,7 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
     method: o.method,
     sessions: (T, B, maxTargets) => {
       sessions++;
-      return createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets, threads: o.threads });
+      return createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets, threads: o.threads, prepack: o.prepack ?? false });
     },
     onProgress: (p) => bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
   });
@@ -115,7 +135,13 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
 }
 
 
-/** --method / --steps / --probes / --threads, shared by `embed` and `atlas build`. */
+function yesNo(args: string[], name: string): boolean | undefined {
+  const v = flag(args, name);
+  if (v === undefined || v === 'yes' || v === 'no') return v === undefined ? undefined : v === 'yes';
+  throw new Error(`${name} must be yes or no, got "${v}"`);
+}
+
+/** --method / --steps / --probes / --threads / --prepack, shared by `embed` and `atlas build`. */
 export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
   const methodName = flag(args, '--method') ?? 'gxi';
   const stepsArg = flag(args, '--steps');
@@ -139,6 +165,7 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     threads: threadsArg ? Number(threadsArg) : undefined,
     where: flag(args, '--where'),
     name: flag(args, '--name'),
+    prepack: yesNo(args, '--prepack'),
   };
 }
 
@@ -153,6 +180,10 @@ commands.push({
     '  --probes FILE               probe set JSON (default: the built-in v1)',
     '  --out FILE                  output (default <model>.<spec hash>.able.json; .bin writes the binary form)',
     '  --threads N                 onnxruntime intra-op threads',
+    '  --prepack yes|no            yes: onnxruntime prepacks the matmul weights, faster per probe but',
+    '                              two more float32 copies of the weights in memory (default no;',
+    '                              docs/benchmarks.md). The weights are kept in a scratch file under',
+    '                              ABLE_TMPDIR (default the OS temp folder), deleted at the end.',
     '  --where TEXT                provenance note stored in the file (default: host name)',
     '  --name NAME                 identity name for a local model (default: its file or folder name)',
     '',
