@@ -2,7 +2,11 @@
 // pipeline (openModel + embedModel + createAttributionSession, the CLI's code) on a probe subset
 // that keeps every length bucket the full v1 set uses (so each session is the size the full run
 // builds) and prints RSS / JS-heap / ArrayBuffer bytes after each phase and the peak RSS.
-//   npx tsx bench/embed-memory.ts FILE.gguf [--per-bucket 2] [--threads N] [--out vec.json]
+//   npx tsx bench/embed-memory.ts FILE.gguf [--per-bucket 2 | --spread N] [--threads N]
+//       [--weights file|memory] [--prepack 1] [--out result.json]
+// --spread N: probes i * 161 / N of v1 instead (reference/real_gguf.py --spread --limit N takes the
+// same ones), for timing against PyTorch. The JSON also has the matmul FLOPs of each probe's
+// forward + backward-to-input (bench/lib/flops.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { bucketFor, embedModel } from '../src/able/embed.ts';
 import { openModel } from '../src/able/open-model.ts';
@@ -11,6 +15,8 @@ import { flag, positional } from '../src/cli/args.ts';
 import { NodeFileSource } from '../src/cli/node-source.ts';
 import { WeightFile } from '../src/cli/weight-file.ts';
 import { nodeRuntime } from '../src/engine/runtime-node.ts';
+import { selectTokens } from '../src/able/targets.ts';
+import { attributionFlops } from './lib/flops.ts';
 import { createAttributionSession } from '../src/models/index.ts';
 
 const MiB = 1024 * 1024;
@@ -65,7 +71,23 @@ for (const p of PROBE_SET_V1.probes) {
   byBucket.set(T, [...(byBucket.get(T) ?? []), p]);
 }
 console.log(`buckets of v1: ${[...byBucket].map(([T, ps]) => `T=${T}: ${ps.length}`).join(', ')}`);
-const probes: ProbeSet = { ...PROBE_SET_V1, probes: [...byBucket.values()].flatMap((ps) => ps.slice(0, perBucket)) };
+const spread = flag(args, '--spread') ? Number(flag(args, '--spread')) : 0;
+const all = PROBE_SET_V1.probes;
+const probes: ProbeSet = {
+  ...PROBE_SET_V1,
+  probes: spread
+    ? Array.from({ length: spread }, (_, i) => all[Math.floor((i * all.length) / spread)])
+    : [...byBucket.values()].flatMap((ps) => ps.slice(0, perBucket)),
+};
+const Ks = new Map<number, number>();
+const flops = probes.probes.map((p) => {
+  const enc = opened.tokenizer.encode(p.context + p.target);
+  const T = bucketFor(enc.ids.length);
+  // the session's K is the bucket's largest target count: take the probe's own as a lower bound
+  const K = Math.max(Ks.get(T) ?? 0, selectTokens(enc.spans, p.context.length, p.id).target.length);
+  Ks.set(T, K);
+  return { T, K };
+});
 mark('probes tokenized');
 
 const res = await embedModel({
@@ -98,5 +120,10 @@ const out = flag(args, '--out');
 if (out)
   writeFileSync(
     out,
-    JSON.stringify({ file: path, f32Bytes, peakMiB, phases, probeTimingsMs: res.probeTimingsMs, sessionMs: res.sessionMs, targetLogProbs: res.targetLogProbs, vector: Array.from(res.vector) }),
+    JSON.stringify({
+      file: path,
+      f32Bytes,
+      peakMiB,
+      phases,
+      probeFlops: flops.map(({ T }) => attributionFlops(opened.model, T, Ks.get(T)!)), probeTimingsMs: res.probeTimingsMs, sessionMs: res.sessionMs, targetLogProbs: res.targetLogProbs, vector: Array.from(res.vector) }),
   );
