@@ -21,7 +21,7 @@ describe('KnnIndex', () => {
       const want = queryKnn(q, vs, 10);
       const got = index.query(q, 10);
       expect(got.map(([j]) => j)).toEqual(want.map(([j]) => j));
-      got.forEach(([, c], i) => expect(Math.abs(c - want[i][1])).toBeLessThan(1e-5));
+      for (const [i, [, c]] of got.entries()) expect(Math.abs(c - want[i][1])).toBeLessThan(1e-5);
     }
   });
   it('orders ties by index and returns all rows when k exceeds n', () => {
