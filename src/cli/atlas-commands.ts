@@ -2,7 +2,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EmbeddingRecord, embeddingToJson, parseEmbeddingBin, parseEmbeddingJson } from '../able/embedding-file';
-import { PROBE_SET_V1, type Probe } from '../able/probes';
+import { type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes';
+import { specInputs } from '../able/pipeline';
 import { embeddingFileName, failuresFileName, parseShard, type Shard, shardEntries } from '../atlas/build';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
@@ -10,6 +11,7 @@ import type { Manifest, ManifestEntry } from '../atlas/manifest';
 import { embeddingId, type LabEntry, mergeAtlas } from '../atlas/merge';
 import { flag, positional } from './args';
 import { commands } from './commands';
+import { segmentWords } from '../text/words';
 
 export const DEFAULT_MANIFEST = 'data/manifest.json';
 export const readManifest = (path = DEFAULT_MANIFEST): Manifest => JSON.parse(readFileSync(path, 'utf8'));
@@ -83,14 +85,17 @@ export async function atlasMerge(o: {
   dir: string;
   outDir: string;
   manifest: Pick<Manifest, 'models'>;
-  probes?: Probe[];
+  /** the probe set of the embeddings' spec (default: the one this build carries with that sha256) */
+  probes?: ProbeSet;
   lab?: LabEntry[];
 }): Promise<AtlasJson> {
   const embeddings = await readEmbeddings(o.dir);
+  const probes = o.probes ?? (await specInputs(embeddings[0]?.spec)).probes;
   const { atlasJson, embeddingsF16 } = mergeAtlas({
     manifest: o.manifest,
     embeddings,
-    probes: o.probes ?? PROBE_SET_V1.probes,
+    probes: probes.probes,
+    probeSet: await probeSetRef(probes),
     lab: o.lab,
   });
   mkdirSync(o.outDir, { recursive: true });
@@ -142,17 +147,23 @@ commands.push(
   {
     name: 'atlas merge',
     summary: 'merge embedding files into the atlas the app loads',
-    help: 'Usage: able atlas merge DIR --out public/atlas/ [--manifest data/manifest.json] [--lab lab.json]',
+    help: [
+      'Usage: able atlas merge DIR --out public/atlas/ [--manifest data/manifest.json] [--lab lab.json] [--probes FILE]',
+      '',
+      "  --probes FILE   the probe set the embeddings' spec names (default: the built-in one with that sha256)",
+    ].join('\n'),
     async run(args) {
       const dir = positional(args);
       const out = flag(args, '--out');
       if (!dir || !out) throw new Error('atlas merge: give DIR and --out OUT');
       const lab = flag(args, '--lab');
+      const probesFile = flag(args, '--probes');
       const json = await atlasMerge({
         dir,
         outDir: out,
         manifest: readManifest(flag(args, '--manifest')),
         lab: lab ? JSON.parse(readFileSync(lab, 'utf8')) : undefined,
+        probes: probesFile ? validateProbeSet(JSON.parse(readFileSync(probesFile, 'utf8')), (t) => segmentWords(t).length) : undefined,
       });
       console.log(`${out}: ${json.models.length} models, ${json.embeddings.rows} embedded, dim ${json.dim}`);
       return 0;
