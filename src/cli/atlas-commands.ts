@@ -5,6 +5,7 @@ import { type EmbeddingRecord, embeddingToJson, parseEmbeddingBin, parseEmbeddin
 import { type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes';
 import { specInputs } from '../able/pipeline';
 import { embeddingFileName, failuresFileName, parseShard, type Shard, shardEntries } from '../atlas/build';
+import { behaviourTables } from '../atlas/behaviour';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
 import type { Manifest, ManifestEntry } from '../atlas/manifest';
@@ -114,6 +115,8 @@ export async function atlasEval(o: {
   /** parameter-based baseline: flattened weights per model id (computed elsewhere) */
   paramVectors?: (ids: string[]) => Promise<Map<string, ArrayLike<number>>>;
   routing?: RoutingInput | null;
+  /** the lab's behavioural tables (lab/behaviour.json): pairwise output-based baselines within families */
+  behaviour?: unknown;
 }): Promise<EvalReport> {
   const able = new Map<string, ArrayLike<number>>();
   const output = new Map<string, ArrayLike<number>>();
@@ -136,7 +139,8 @@ export async function atlasEval(o: {
   }
   if (models.length === 0) throw new Error('atlas eval: no embedded models (give --atlas DIR or --embeddings DIR)');
   const params = o.paramVectors ? await o.paramVectors(models.map((m) => m.id)) : undefined;
-  const report = runEval({ models, able, output: output.size > 0 ? output : undefined, params, routing: o.routing });
+  const pairwise = o.behaviour === undefined ? undefined : behaviourTables(o.behaviour);
+  const report = runEval({ models, able, output: output.size > 0 ? output : undefined, params, pairwise, routing: o.routing });
   writeFileSync(o.out, `${JSON.stringify(report, null, 1)}\n`);
   writeFileSync(`${o.out.replace(/\.json$/, '')}.md`, evalMarkdown(report));
   return report;
@@ -172,11 +176,12 @@ commands.push(
   {
     name: 'atlas eval',
     summary: 'relation and benchmark prediction from the embeddings, against the baselines',
-    help: 'Usage: able atlas eval (--atlas DIR | --embeddings DIR [--manifest M]) --out FILE.json [--routing FILE.json]',
+    help: 'Usage: able atlas eval (--atlas DIR | --embeddings DIR [--manifest M]) --out FILE.json [--routing FILE.json] [--behaviour lab/behaviour.json]',
     async run(args) {
       const out = flag(args, '--out');
       if (!out) throw new Error('atlas eval: give --out FILE.json');
       const routing = flag(args, '--routing');
+      const behaviour = flag(args, '--behaviour');
       const embeddingsDir = flag(args, '--embeddings');
       const report = await atlasEval({
         atlasDir: flag(args, '--atlas'),
@@ -184,6 +189,7 @@ commands.push(
         manifest: embeddingsDir ? readManifest(flag(args, '--manifest')) : undefined,
         out,
         routing: routing ? JSON.parse(readFileSync(routing, 'utf8')) : null,
+        behaviour: behaviour ? JSON.parse(readFileSync(behaviour, 'utf8')) : undefined,
       });
       console.log(`${out}: ${report.all.models.length} models evaluated`);
       return 0;
