@@ -1,7 +1,7 @@
 // node-vs-pytorch: `able embed`'s per-probe compute (Node, onnxruntime) against the PyTorch
 // reference implementation of the same method (reference/real_gguf.py, eager float32, weights
 // dequantized by transformers) on the same GGUF, the same probes (v1 spread: i * 161 / N) and the
-// same thread count, one after the other. Plus achieved FLOP/s of the Node run (matmul FLOPs of
+// same thread count (1; ABLE_BENCH_THREADS), one after the other. Plus achieved FLOP/s of the Node run (matmul FLOPs of
 // forward + backward-to-input, bench/lib/flops.ts) against this machine's float32 matmul peak
 // measured here (onnxruntime MatMul 256x2048x2048 with a constant, prepacked B; best of reps).
 import { execFileSync } from 'node:child_process';
@@ -42,7 +42,10 @@ export const nodeVsPytorch: Benchmark = {
   name: 'node-vs-pytorch',
   summary: 'able embed (Node) / PyTorch reference per-probe compute, same model, probes, threads; achieved FLOP/s / matmul peak',
   async run(ctx) {
-    const threads = Math.min(2, cpus().length);
+    // 1 by default: on a shared, oversubscribed machine PyTorch's spinning OpenMP threads lose far
+    // more than onnxruntime's (a quick run at load 15 on 2 cores gave PyTorch 11.8 s per probe),
+    // which would flatter the ratio. ABLE_BENCH_THREADS sets another count for both sides.
+    const threads = Math.min(Number(process.env.ABLE_BENCH_THREADS ?? 1), cpus().length);
     const n = ctx.quick ? 4 : 12;
     const rows: BenchRow[] = [];
     const peak = await matmulPeak(threads, ctx.reps);
