@@ -52,7 +52,10 @@ export const modelMemory: Benchmark = {
   async run(ctx) {
     const rows: BenchRow[] = [];
     // 1.5B is the "fits on this machine" check; its ratio is reported too, but only in full runs.
-    const files = REAL_MODELS.slice(0, ctx.quick ? 1 : 4);
+    // ABLE_BENCH_MODELS=name,name (prefixes of the file names) picks a subset, e.g. to leave out
+    // the 1.5B model while a full `able embed` of it runs beside the bench.
+    const pick = process.env.ABLE_BENCH_MODELS?.split(',').map((m) => m.trim().toLowerCase());
+    const files = pick ? REAL_MODELS.filter((f) => pick.some((m) => f.toLowerCase().startsWith(m))) : REAL_MODELS.slice(0, ctx.quick ? 1 : 4);
     for (const f of files) {
       const path = modelPath(f);
       if (!path) {
