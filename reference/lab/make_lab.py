@@ -290,10 +290,16 @@ FT = {  # fixed, so a rerun reproduces the run
     # Gemma keeps the first lab's fixed 4 steps (each cut its domain's held-out loss by more than half);
     # the other bases train until the rule below is met (the first lab's 24 SmolLM2 steps cost 12-15 min each).
     "steps": {"gemma-3-270m": 4},
-    "microBatch": {"smollm2-135m-instruct": 8, "gemma-3-270m": 2, "qwen2.5-coder-0.5b-instruct": 4},
+    "microBatch": {"smollm2-135m-instruct": 8, "gemma-3-270m": 2, "qwen2.5-coder-0.5b-instruct": 2},
     # Stopping rule: evaluate the held-out windows every `every` steps; stop once the loss has dropped by
     # `targetDrop` (relative) or after `maxSteps`. The lab's bar is a 30% drop; 35% leaves a margin.
     "until": {"targetDrop": 0.35, "every": 2, "maxSteps": 24},
+    # Full AdamW fine-tuning of Qwen2.5-Coder-0.5B (~10 GB of weights, gradients and moments) was killed
+    # for memory twice beside the other lab jobs: LoRA on every attention and MLP projection instead,
+    # merged into the weights afterwards (W + alpha/r B A), so the result is again a plain model.
+    "lora": {"qwen2.5-coder-0.5b-instruct": {"r": 16, "alpha": 32, "lr": 2e-4,
+                                             "targets": ["q_proj", "k_proj", "v_proj", "o_proj",
+                                                         "gate_proj", "up_proj", "down_proj"]}},
 }
 CORPUS_NAMES = ["arith", "pycode"]
 # Depth-2 chains: (first corpus, second corpus) -> <base>-ft-<first>-<second>, a fine-tune of <base>-ft-<first>.
@@ -330,6 +336,36 @@ def mean_loss(model, x, micro):
     return tot / len(x)
 
 
+def add_lora(model, cfg):
+    """Freezes the model and adds a LoRA pair (A: r x in, Kaiming-uniform; B: out x r, zeros) to every
+    nn.Linear named in cfg["targets"], as a forward hook: y = W x + b + alpha/r B A x."""
+    import math
+    import torch
+    for p in model.parameters():
+        p.requires_grad_(False)
+    g = torch.Generator().manual_seed(FT["seed"])
+    scale = cfg["alpha"] / cfg["r"]
+    adapters = []
+    for mname, mod in model.named_modules():
+        if isinstance(mod, torch.nn.Linear) and mname.split(".")[-1] in cfg["targets"]:
+            bound = 1 / math.sqrt(mod.in_features)
+            A = torch.nn.Parameter((torch.rand(cfg["r"], mod.in_features, generator=g) * 2 - 1) * bound)
+            B = torch.nn.Parameter(torch.zeros(mod.out_features, cfg["r"]))
+            hook = mod.register_forward_hook(lambda m, inp, out, A=A, B=B: out + scale * (inp[0] @ A.t()) @ B.t())
+            adapters.append((mod, A, B, hook))
+    return adapters
+
+
+def merge_lora(adapters, cfg):
+    """W <- W + alpha/r B A, hooks removed: the fine-tune becomes a plain model of the base's shape."""
+    import torch
+    scale = cfg["alpha"] / cfg["r"]
+    with torch.no_grad():
+        for mod, A, B, hook in adapters:
+            hook.remove()
+            mod.weight += scale * (B @ A)
+
+
 def run_finetune(name, corpus, out, base=None, fixed_steps=None):
     """Full fine-tune of `base` (default: the float32 base of `name`) on one corpus. With fixed_steps, exactly that
     many steps; otherwise FT["until"]'s stopping rule on the held-out windows."""
@@ -350,7 +386,10 @@ def run_finetune(name, corpus, out, base=None, fixed_steps=None):
     t0 = time.time()
     before = mean_loss(model, held, micro)
     log(f"  held-out loss before {before:.4f} ({time.time() - t0:.0f}s)")
-    opt = torch.optim.AdamW(model.parameters(), lr=FT["lr"][name], weight_decay=FT["weightDecay"])
+    lora = FT["lora"].get(name)
+    adapters = add_lora(model, lora) if lora else None
+    params = [p for a in adapters for p in a[1:3]] if lora else list(model.parameters())
+    opt = torch.optim.AdamW(params, lr=lora["lr"] if lora else FT["lr"][name], weight_decay=FT["weightDecay"])
     g = torch.Generator().manual_seed(FT["seed"])
     order = torch.randperm(len(train), generator=g)
     curve, evals = [], []
@@ -376,7 +415,11 @@ def run_finetune(name, corpus, out, base=None, fixed_steps=None):
                 break
     steps = len(curve)
     train_s = time.time() - t1
+    if lora:
+        merge_lora(adapters, lora)
     after = mean_loss(model, held, micro)
+    if lora and evals and evals[-1]["step"] == steps:  # the merged weights must be the adapted model
+        assert abs(after - evals[-1]["heldOutLoss"]) < 2e-3, (after, evals[-1])
     log(f"  held-out loss after {after:.4f}")
     model.save_pretrained(out + ".tmp")
     tok.save_pretrained(out + ".tmp")
@@ -414,8 +457,11 @@ def cmd_finetune(args):
         write_record(out, {
             "name": f"{name}{suffix}", "id": f"lab/{name}{suffix}", "format": "safetensors",
             "dtype": "float32", "parent": parent_id, "type": "fine-tune",
-            "how": f"full fine-tune of {parent_id}, PyTorch {torch.__version__} float32 CPU ({torch.get_num_threads()} "
-                   f"thread(s)), AdamW lr {FT['lr'][name]} wd {FT['weightDecay']}, {m['steps']} steps "
+            "how": (f"LoRA fine-tune (r {FT['lora'][name]['r']}, alpha {FT['lora'][name]['alpha']}, on "
+                    f"{'/'.join(FT['lora'][name]['targets'])}; merged into the weights) of {parent_id}"
+                    if name in FT["lora"] else f"full fine-tune of {parent_id}")
+                   + f", PyTorch {torch.__version__} float32 CPU ({torch.get_num_threads()} "
+                   f"thread(s)), AdamW lr {FT['lora'][name]['lr'] if name in FT['lora'] else FT['lr'][name]} wd {FT['weightDecay']}, {m['steps']} steps "
                    f"({m['stopRule']}) x batch {FT['batch']} x seq {FT['seq']} (causal LM loss) on "
                    f"reference/lab/corpora/{corpus}.txt, seed {FT['seed']}",
             "metrics": m, "seconds": round(time.time() - t0, 1),
@@ -853,8 +899,9 @@ def cmd_manifest(args):
         if "relRms" in m:
             bits.append(f"rel-RMS {m['relRms']:.4f}")
         if "heldOutLossBefore" in m:
-            bits.append(f"loss {m['heldOutLossBefore']:.3f} -> {m['heldOutLossAfter']:.3f} ({m['steps']} steps, "
-                        f"{m['trainSeconds'] / 60:.1f} min)")
+            bits.append(f"{m['corpus']['name']} loss {m['heldOutLossBefore']:.3f} -> {m['heldOutLossAfter']:.3f} "
+                        f"(-{1 - m['heldOutLossAfter'] / m['heldOutLossBefore']:.0%}; {m['steps']} steps, "
+                        f"{m['steps'] * FT['batch'] * FT['seq']} tokens, {m['trainSeconds'] / 60:.1f} min)")
         if "relDistFromBase" in m:
             bits.append(f"dist from base {m['relDistFromBase']:.2e}, from linear {m['relDistFromLinearMerge']:.2e}")
         if "tensorsSlerped" in m:
