@@ -3,7 +3,8 @@ import { defineConfig } from '@playwright/test';
 // ABLE_E2E_PORT lets several checkouts run their e2e suites side by side.
 const port = Number(process.env.ABLE_E2E_PORT ?? 4173);
 
-// Tests run against the production build served by `vite preview` (what `npm start` serves),
+// Tests run against the production build served by `vite preview` (what `npm start` serves, built
+// with --mode e2e into dist-e2e/: the same app plus the engine-check hook, see src/app/main.tsx),
 // in Debian's Chromium with WebGPU enabled (SwiftShader when there is no GPU).
 export default defineConfig({
   testDir: 'e2e',
@@ -22,7 +23,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --port ${port} --strictPort --host 127.0.0.1`,
+    command: `npx vite preview --outDir dist-e2e --port ${port} --strictPort --host 127.0.0.1`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Graph, op, toOnnx } from '../src/engine/index.ts';
-import { nodeRuntime } from '../src/engine/runtime-node.ts';
+import { Graph, op, primitives, toOnnx } from '../src/engine/index.ts';
+import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
 import { type Benchmark, type BenchRow, measure, summarize } from './lib/measure.ts';
 import { embedMemoryChild, modelPath } from './model-memory.ts';
 
@@ -22,7 +22,7 @@ function refPython(): string | null {
 /** Best float32 matmul throughput (FLOP/s) of onnxruntime-node at `threads`. */
 export async function matmulPeak(threads: number, reps: number): Promise<{ flops: number; ms: number }> {
   const [M, K, N] = [256, 2048, 2048];
-  const g = new Graph();
+  const g = new Graph(primitives);
   const a = g.input('a', 'float32', [M, K]);
   const w = new Float32Array(K * N).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
   g.output('y', op.matmul(a, g.weight('w', 'float32', [K, N], { bytes: new Uint8Array(w.buffer) })));

@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeRuntime } from '../engine/runtime-node.ts';
-import { Graph, op, toOnnx } from '../engine/index.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
+import { Graph, op, primitives, toOnnx } from '../engine/index.ts';
 import { archSpecFromConfig, createAttributionSession, type LoadedModel, loadModel, safetensorsStore } from '../models/index.ts';
 import { compareCase, type Golden, padCase } from '../models/tiny-fixtures.ts';
 import { BytesSource, openSafetensors } from '../weights/index.ts';
@@ -78,7 +78,7 @@ describe('file-backed weights', () => {
   });
 
   it('toOnnx refuses file weights from two folders; the web runtime cannot load them', () => {
-    const g = new Graph();
+    const g = new Graph(primitives);
     const x = g.input('x', 'float32', [2]);
     const a = g.weight('a', 'float32', [2], { file: { path: '/one/w.bin', offset: 0, length: 8 } });
     const b = g.weight('b', 'float32', [2], { file: { path: '/two/w.bin', offset: 0, length: 8 } });

@@ -3,7 +3,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { makeRuntime, type OrtModule, type Runtime } from './runtime.ts';
+import { makeRuntime, type OrtModule, type Runtime } from '../../engine/runtime.ts';
 
 let modelCount = 0;
 
