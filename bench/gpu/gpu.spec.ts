@@ -18,7 +18,7 @@ for (const file of MODELS) {
     test.skip(!existsSync(path), `${path} missing`);
     await page.goto('/');
     const adapter = await page.evaluate(async () => {
-      const gpu = (navigator as any).gpu;
+      const gpu = (globalThis as any).navigator?.gpu; // runs in the page
       if (!gpu) return null;
       const a = await gpu.requestAdapter({ powerPreference: 'high-performance' });
       return a ? { vendor: a.info?.vendor, architecture: a.info?.architecture, description: a.info?.description, fallback: a.isFallbackAdapter ?? a.info?.isFallbackAdapter } : null;
