@@ -10,9 +10,21 @@ import { embedReal } from './embed-real.ts';
 import { engineGradOverhead } from './engine-grad-overhead.ts';
 import { type Benchmark, type BenchResult, type BenchRow, peakRssMiB } from './lib/measure.ts';
 import { ortWebVsNode } from './ort-web-vs-node.ts';
+import { mapKnn } from './map-knn.ts';
+import { modelMemory } from './model-memory.ts';
+import { nodeVsPytorch } from './node-vs-pytorch.ts';
 import { symbolicVsStatic } from './symbolic-vs-static.ts';
 
-export const BENCHMARKS: Benchmark[] = [engineGradOverhead, ortWebVsNode, symbolicVsStatic, embedReal, dequant];
+export const BENCHMARKS: Benchmark[] = [
+  modelMemory,
+  nodeVsPytorch,
+  mapKnn,
+  engineGradOverhead,
+  ortWebVsNode,
+  symbolicVsStatic,
+  embedReal,
+  dequant,
+];
 
 export interface BenchOptions {
   quick: boolean;
@@ -30,7 +42,7 @@ export const BENCH_HELP = [
   '  --quick          smaller graphs, fewer cases and repetitions (under a minute on 2 idle cores)',
   '  --only NAME[,NAME]  run only these benchmarks',
   '  --reps N         timed repetitions per measurement, after one warm-up (default 5; --quick 2)',
-  '  --out FILE       where to write the JSON results (default test-results/bench/<date-time>.json)',
+  '  --out FILE       where to write the JSON results (default bench/results.json)',
   '',
   'Benchmarks:',
   ...BENCHMARKS.map((b) => `  ${b.name.padEnd(22)}${b.summary}`),
@@ -61,7 +73,7 @@ export function parseBenchArgs(args: string[]): BenchOptions {
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['benchmark', 'case', 'subject / reference', 'ratio', 'ratio(min)', 'subject ms', 'ref ms'];
+  const head = ['benchmark', 'case', 'subject / reference', 'ratio', 'ratio(min)', 'subject', 'reference', 'unit', 'goal / notes'];
   const body = rows.map((r) => [
     r.bench,
     r.case,
@@ -70,9 +82,11 @@ export function formatTable(rows: BenchRow[]): string {
     r.ratioMin.toFixed(2),
     fmtMs(r.subjectMs.median),
     fmtMs(r.referenceMs.median),
+    r.unit ?? 'ms',
+    r.notes?.startsWith('goal') ? r.notes.split(';')[0] : '',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 3 && i <= 6 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -109,7 +123,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
   log(`load average at start ${load[0].map((x) => x.toFixed(2)).join(' ')}, at end ${load[1].map((x) => x.toFixed(2)).join(' ')}`);
 
   const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-  const out = o.out ?? join(repoRoot, 'test-results', 'bench', `${started.toISOString().slice(0, 19).replace(/:/g, '-')}.json`);
+  const out = o.out ?? join(repoRoot, 'bench', 'results.json');
   mkdirSync(join(out, '..'), { recursive: true });
   const version = (pkg: string) => {
     try {

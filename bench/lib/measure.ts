@@ -77,6 +77,8 @@ export interface BenchRow {
   ratioMin: number;
   /** Extra facts of the case (node counts, throughputs, thread counts). */
   notes?: string;
+  /** Unit of subjectMs/referenceMs when they are not milliseconds (MiB, GFLOP/s): single values then. */
+  unit?: string;
 }
 
 export function row(bench: string, kase: string, subject: [string, Timing], reference: [string, Timing], notes?: string): BenchRow {

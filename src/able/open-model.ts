@@ -30,7 +30,16 @@ async function readJson(src: ByteSource): Promise<any> {
  * tokenizer_config.json, model.safetensors or shards listed by model.safetensors.index.json).
  * Unsupported architectures and wrong shapes fail here, before any graph is built.
  */
-export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
+export interface OpenModelOptions {
+  /**
+   * Wraps the weight store before the tensors are loaded: the CLI moves each tensor into a file
+   * onnxruntime maps (src/cli/weight-file.ts) so no float32 copy stays in the JS heap.
+   */
+  wrapStore?: (store: models.WeightStore) => models.WeightStore;
+}
+
+export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}): Promise<OpenedModel> {
+  const wrap = opts.wrapStore ?? ((s: models.WeightStore) => s);
   const byName = new Map(files.map((f) => [base(f.name), f]));
   const ggufs = files.filter((f) => base(f.name).toLowerCase().endsWith('.gguf'));
   if (ggufs.length > 1) throw new Error(`several GGUF files given (${ggufs.map((f) => base(f.name)).join(', ')}): pick one`);
@@ -38,7 +47,7 @@ export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
     const gguf = await openGGUF(ggufs[0]);
     // The whole file, not just metadata: tied heads and biases show only in the tensor list.
     const spec = models.archSpecFromGguf(gguf);
-    const model = await models.loadModel(spec, models.ggufStore(gguf, spec));
+    const model = await models.loadModel(spec, wrap(models.ggufStore(gguf, spec)));
     return { spec, model, tokenizer: tokenizerFromGguf(gguf.metadata), format: 'gguf', weightFiles: [base(ggufs[0].name)] };
   }
 
@@ -57,7 +66,7 @@ export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
   const missing = shardNames.filter((n) => !byName.has(n));
   if (missing.length) throw new Error(`model.safetensors.index.json lists ${missing.join(', ')}, which is missing`);
   const shards = await Promise.all(shardNames.map((n) => openSafetensors(byName.get(n)!)));
-  const model = await models.loadModel(spec, models.safetensorsStore(shards));
+  const model = await models.loadModel(spec, wrap(models.safetensorsStore(shards)));
 
   const tok = byName.get('tokenizer.json');
   if (!tok) throw new Error('no tokenizer.json beside config.json (the model\'s own tokenizer is needed for word alignment)');

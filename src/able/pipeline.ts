@@ -2,12 +2,12 @@
 // an embedding record (docs/FORMATS.md). The CLI passes Node file sources and onnxruntime-node, the
 // tab browser Files and onnxruntime-web; the steps, the spec check and the identity rule are here once.
 import type { Runtime } from '../engine/runtime.ts';
-import { createAttributionSession, type LoadedModel } from '../models/index.ts';
+import { type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
 import type { ByteSource } from '../weights/source.ts';
 import { sha256Hex } from './canonical-json.ts';
 import { type EmbedProgress, embedModel } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
-import { openModel } from './open-model.ts';
+import { type OpenModelOptions, openModel } from './open-model.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from './probes/index.ts';
 import { type AbleSpec, type AttributionMethod, assertComparable, makeSpec, parseAttribution, specHash } from './spec.ts';
 
@@ -55,6 +55,10 @@ export interface PipelineOptions {
   threads?: number;
   /** Refuse before any work when the spec differs (an atlas's spec hash and a label for the error). */
   expect?: { specHash: string; label: string };
+  /** Wraps the weight store before loading (the CLI moves the tensors into a mapped file: src/cli/weight-file.ts). */
+  wrapStore?: OpenModelOptions['wrapStore'];
+  /** ORT session options beyond threads (the CLI turns prepacking off: docs/benchmarks.md). */
+  sessionOptions?: Pick<AttributionSessionOptions, 'prepack' | 'arena' | 'memPattern'>;
   /** Rewrites the loaded model before any graph is built (the tab upcasts float16 weights for WebGPU). */
   prepareModel?: (m: LoadedModel) => LoadedModel;
   /** The record's engine name/version and computed fields, given the provider that ran the graphs. */
@@ -69,7 +73,7 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
   const checked = await checkedSpec(o.probes, o.method, o.expect);
 
   o.onPhase?.('open', 'reading the weights and the tokenizer');
-  const opened = await openModel(o.files);
+  const opened = await openModel(o.files, { wrapStore: o.wrapStore });
   const model = o.prepareModel ? o.prepareModel(opened.model) : opened.model;
   let sessions = 0;
   const t0 = performance.now();
@@ -82,7 +86,7 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
     sessions: (T, B, maxTargets) => {
       sessions++;
       o.onSession?.(T, sessions);
-      return createAttributionSession(o.runtime, model, { T, B, maxTargets, threads: o.threads });
+      return createAttributionSession(o.runtime, model, { T, B, maxTargets, threads: o.threads, ...o.sessionOptions });
     },
     onProgress: (p) => o.onProgress?.(p, sessions),
   });

@@ -8,7 +8,8 @@ commands.push({
   help: [
     'Usage: able bench [--quick] [--only NAME[,NAME]] [--reps N] [--out FILE]',
     '',
-    'Benchmarks: engine-grad-overhead, ort-web-vs-node, symbolic-vs-static, embed-real, dequant.',
+    'Benchmarks: model-memory, node-vs-pytorch, map-knn, engine-grad-overhead, ort-web-vs-node, symbolic-vs-static,',
+    'embed-real, dequant. Results: bench/results.json.',
     'See docs/benchmarks.md; `npm run bench -- --help` lists the options in full.',
   ].join('\n'),
   async run(args) {

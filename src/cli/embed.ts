@@ -17,6 +17,7 @@ import { commands } from './commands.ts';
 import { hubOptionsFromEnv, NodeHubCache } from '../platform/node/hub-cache-node.ts';
 import { NodeFileSource } from '../platform/node/node-source.ts';
 import { progressBar } from './progress.ts';
+import { WeightFile } from './weight-file.ts';
 
 export interface EmbedCliOptions {
   method: AttributionMethod;
@@ -26,6 +27,8 @@ export interface EmbedCliOptions {
   /** For local files: the name stored as the model's identity (default: the file or folder name). */
   name?: string;
   quiet?: boolean;
+  /** Let ORT prepack matmul weights: faster per probe, two more float32 copies of the weights. */
+  prepack?: boolean;
 }
 
 /** Local path or hub id -> the files as byte sources and, for the hub, the model's identity. */
@@ -64,31 +67,45 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
   const t0 = Date.now();
   const { files, identity, label } = await resolveInput(input, o.quiet ?? false);
   const bar = o.quiet ? null : progressBar('embed');
-  const { record } = await runPipeline({
-    files,
-    identity: o.name && 'name' in identity ? { name: o.name } : identity,
-    label,
-    runtime: nodeRuntime,
-    probes: o.probes,
-    method: o.method,
-    threads: o.threads,
-    describe: () => ({
-      engine: { name: pkg.name, version: pkg.version, provider: 'cpu' },
-      computed: {
-        where: o.where ?? `able embed (onnxruntime-node) on ${hostname()}`,
-        date: new Date().toISOString(),
-        wallTimeS: (Date.now() - t0) / 1000,
-        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      },
-    }),
-    onProgress: (p, sessions) =>
-      bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
-  });
-  bar?.end();
-  return record;
+  // The float32 weights go to a scratch file ORT maps (weight-file.ts), not into the JS heap.
+  const weightFile = WeightFile.create();
+  try {
+    const { record } = await runPipeline({
+      wrapStore: (s) => weightFile.wrap(s),
+      sessionOptions: { prepack: o.prepack ?? false },
+      files,
+      identity: o.name && 'name' in identity ? { name: o.name } : identity,
+      label,
+      runtime: nodeRuntime,
+      probes: o.probes,
+      method: o.method,
+      threads: o.threads,
+      describe: () => ({
+        engine: { name: pkg.name, version: pkg.version, provider: 'cpu' },
+        computed: {
+          where: o.where ?? `able embed (onnxruntime-node) on ${hostname()}`,
+          date: new Date().toISOString(),
+          wallTimeS: (Date.now() - t0) / 1000,
+          peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        },
+      }),
+      onProgress: (p, sessions) =>
+        bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
+    });
+    bar?.end();
+    return record;
+  } finally {
+    weightFile.remove();
+  }
 }
 
-/** --method / --steps / --probes / --threads, shared by `embed` and `atlas build`. */
+function yesNo(args: string[], name: string): boolean | undefined {
+  const v = flag(args, name);
+  if (v === undefined || v === 'yes' || v === 'no') return v === undefined ? undefined : v === 'yes';
+  throw new Error(`${name} must be yes or no, got "${v}"`);
+}
+
+/** --method / --steps / --probes / --threads / --prepack, shared by `embed` and `atlas build`. */
 export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
   const methodName = flag(args, '--method') ?? 'gxi';
   const stepsArg = flag(args, '--steps');
@@ -112,6 +129,7 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     threads: threadsArg ? Number(threadsArg) : undefined,
     where: flag(args, '--where'),
     name: flag(args, '--name'),
+    prepack: yesNo(args, '--prepack'),
   };
 }
 
@@ -126,6 +144,10 @@ commands.push({
     '  --probes FILE               probe set JSON (default: the built-in v1)',
     '  --out FILE                  output (default <model>.<spec hash>.able.json; .bin writes the binary form)',
     '  --threads N                 onnxruntime intra-op threads',
+    '  --prepack yes|no            yes: onnxruntime prepacks the matmul weights, faster per probe but',
+    '                              two more float32 copies of the weights in memory (default no;',
+    '                              docs/benchmarks.md). The weights are kept in a scratch file under',
+    '                              ABLE_TMPDIR (default the OS temp folder), deleted at the end.',
     '  --where TEXT                provenance note stored in the file (default: host name)',
     '  --name NAME                 identity name for a local model (default: its file or folder name)',
     '',

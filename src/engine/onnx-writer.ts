@@ -3,7 +3,7 @@
 import onnxProto, { type onnx as P } from 'onnx-proto';
 import type { AttrValue, EmitCtx } from './emit.ts';
 import { onnxType, primitives } from './primitives.ts';
-import type { DType, Graph, Shape, Tensor, TypedData } from './tensor.ts';
+import type { DType, Graph, Shape, Tensor, TypedData, WeightFileRef } from './tensor.ts';
 
 // onnx-proto is CommonJS: Node's ESM loader exposes it as a default export only.
 const { onnx } = onnxProto;
@@ -20,6 +20,11 @@ export interface SerializedModel {
   bytes: Uint8Array;
   /** Pass as `externalData` in the session options: views of the weight buffers. */
   externalData: ExternalFile[];
+  /**
+   * The folder of the file-backed weights (WeightFileRef), if any: the model must be loaded from a
+   * path in this folder (their locations are relative to it). Only the Node runtime can.
+   */
+  weightDir?: string;
   inputs: { name: string; dtype: DType; shape: Shape }[];
   outputs: { name: string; dtype: DType; shape: Shape }[];
   nodeCount: number;
@@ -71,6 +76,7 @@ export function toOnnx(g: Graph, name = 'able'): SerializedModel {
   const weights: { proto: P.ITensorProto; bytes: Uint8Array }[] = [];
   const cache = new Map<string, string>();
   let tmpCount = 0;
+  let weightDir: string | undefined;
 
   const constant = (key: string, dtype: DType, dims: number[], data: TypedData) => {
     const hit = cache.get(key);
@@ -143,7 +149,25 @@ export function toOnnx(g: Graph, name = 'able'): SerializedModel {
         dims: t.shape as number[],
         rawData: bytesOf(t.attrs.data as TypedData),
       });
-    else if (t.op === 'Weight') {
+    else if (t.op === 'Weight' && t.attrs.file) {
+      const ref = t.attrs.file as WeightFileRef;
+      const cut = Math.max(ref.path.lastIndexOf('/'), ref.path.lastIndexOf('\\'));
+      const dir = ref.path.slice(0, cut);
+      if (weightDir !== undefined && weightDir !== dir)
+        throw new Error(`weight ${ctx.name(t)}: file weights in two folders (${weightDir}, ${dir})`);
+      weightDir = dir;
+      initializers.push({
+        name: ctx.name(t),
+        dataType: onnxType(t.dtype),
+        dims: t.shape as number[],
+        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+        externalData: [
+          { key: 'location', value: ref.path.slice(cut + 1) },
+          { key: 'offset', value: String(ref.offset) },
+          { key: 'length', value: String(ref.length) },
+        ],
+      });
+    } else if (t.op === 'Weight') {
       const bytes = t.attrs.bytes as Uint8Array;
       let f = files.get(bytes.buffer);
       if (!f) {
@@ -192,5 +216,5 @@ export function toOnnx(g: Graph, name = 'able'): SerializedModel {
     path: f.path,
     data: new Uint8Array(buf, f.lo, f.hi - f.lo),
   }));
-  return { bytes, externalData, inputs, outputs, nodeCount: nodes.length };
+  return { bytes, externalData, inputs, outputs, nodeCount: nodes.length, ...(weightDir !== undefined ? { weightDir } : {}) };
 }

@@ -14,7 +14,7 @@ export interface HostTensor {
 
 /** The part of an onnxruntime module (node or web) this engine uses. */
 export interface OrtModule {
-  InferenceSession: { create(model: Uint8Array, options?: any): Promise<OrtSession> };
+  InferenceSession: { create(model: Uint8Array | string, options?: any): Promise<OrtSession> };
   Tensor: new (type: any, data: any, dims: readonly number[]) => any;
   env: any;
 }
@@ -30,8 +30,26 @@ export interface SessionOptions {
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Intra-op threads (Node); the web binding reads env.wasm.numThreads instead. */
   threads?: number;
-  /** Extra session options passed through (e.g. extra: {'session.disable_prepacking': '1'}). */
-  extra?: Record<string, unknown>;
+  /**
+   * false: ORT keeps no prepacked (re-laid-out) copy of each matmul weight. Prepacking costs one
+   * more copy of a weight per consuming kernel (forward Gemm and backward MatMul: 2x the weights).
+   */
+  prepack?: boolean;
+  /** false: no CPU memory arena (freed activations go back to the allocator, not a pool). */
+  arena?: boolean;
+  /** false: no pre-planned activation memory pattern. */
+  memPattern?: boolean;
+  /** Extra session options passed through (e.g. extra: {session: {intra_op_thread_affinities: ...}}). */
+  extra?: Record<string, Record<string, string>>;
+}
+
+/**
+ * A binding's way to put a model file beside its file-backed weights (SerializedModel.weightDir):
+ * onnxruntime resolves their locations relative to the model's path and memory-maps them.
+ */
+export interface ModelFiles {
+  write(dir: string, bytes: Uint8Array): string;
+  remove(path: string): void;
 }
 
 export interface EngineSession {
@@ -56,6 +74,7 @@ export function makeRuntime(
   name: string,
   defaults: SessionOptions,
   threadsOf: (opts: SessionOptions) => number | null,
+  files?: ModelFiles,
 ): Runtime {
   return {
     name,
@@ -64,17 +83,27 @@ export function makeRuntime(
       const errors: string[] = [];
       for (const provider of opts.providers) {
         const t0 = now();
+        const extra = { ...opts.extra, session: { ...opts.extra?.session, ...(opts.prepack === false ? { disable_prepacking: '1' } : {}) } };
+        let path: string | null = null;
         try {
-          const session = await ort.InferenceSession.create(model.bytes, {
+          if (model.weightDir !== undefined) {
+            if (!files) throw new Error(`${name} cannot load file-backed weights (${model.weightDir})`);
+            path = files.write(model.weightDir, model.bytes);
+          }
+          const session = await ort.InferenceSession.create(path ?? model.bytes, {
             executionProviders: [provider],
             graphOptimizationLevel: opts.optimization ?? 'all',
             externalData: model.externalData,
             ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-            ...(opts.extra ? { extra: opts.extra } : {}),
+            ...(opts.arena === false ? { enableCpuMemArena: false } : {}),
+            ...(opts.memPattern === false ? { enableMemPattern: false } : {}),
+            extra,
           });
           return wrap(ort, session, provider, threadsOf(opts), now() - t0);
         } catch (e) {
           errors.push(`${provider}: ${(e as Error).message}`);
+        } finally {
+          if (path) files?.remove(path);
         }
       }
       throw new Error(`no execution provider could load the model: ${errors.join('; ')}`);

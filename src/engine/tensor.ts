@@ -65,9 +65,18 @@ export type TypedData =
   | Uint8Array
   | Uint16Array;
 
-export interface WeightSource {
-  /** Bytes of the stored tensor, little-endian, in `dtype`. A view: never copied by the writer. */
-  bytes: Uint8Array;
+/** Where a stored weight's bytes live: in memory, or in a file the runtime maps (Node). */
+export type WeightSource = { bytes: Uint8Array } | { file: WeightFileRef };
+
+/**
+ * A span of a little-endian tensor file. The Node runtime lets onnxruntime memory-map it, so the
+ * weights cost page cache, not a JS copy plus an ORT copy. All file weights of one graph must lie
+ * in one folder (the model is written beside them).
+ */
+export interface WeightFileRef {
+  path: string;
+  offset: number;
+  length: number;
 }
 
 export class Graph {
@@ -106,9 +115,9 @@ export class Graph {
   weight(name: string, dtype: DType, shape: readonly number[], src: WeightSource): Tensor {
     this.claim(name);
     const n = shape.reduce((a, b) => a * b, 1);
-    if (src.bytes.byteLength !== n * bytesPerElement(dtype))
-      throw new Error(`weight ${name}: ${src.bytes.byteLength} bytes for ${dtype}[${shape}]`);
-    return this.add('Weight', [], { name, bytes: src.bytes }, { dtype, shape });
+    const length = 'bytes' in src ? src.bytes.byteLength : src.file.length;
+    if (length !== n * bytesPerElement(dtype)) throw new Error(`weight ${name}: ${length} bytes for ${dtype}[${shape}]`);
+    return this.add('Weight', [], { name, ...src }, { dtype, shape });
   }
 
   /** A small inline constant (masks, tables, scalars). */

@@ -53,7 +53,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     if (!t) {
       const s = model.tensors.get(name);
       if (!s) throw new Error(`${spec.architecture}: tensor '${name}' was not loaded`);
-      t = g.weight(name, s.dtype, s.shape, { bytes: s.bytes });
+      t = g.weight(name, s.dtype, s.shape, 'bytes' in s ? { bytes: s.bytes } : { file: s.file });
       raw.set(name, t);
     }
     return t;

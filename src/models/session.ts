@@ -35,6 +35,10 @@ export interface AttributionSessionOptions {
   maxTargets?: number;
   providers?: string[];
   threads?: number;
+  /** Passed to the runtime (see SessionOptions: prepack, arena, memPattern). */
+  prepack?: boolean;
+  arena?: boolean;
+  memPattern?: boolean;
 }
 
 const toF32 = (d: HostTensor['data']) => (d instanceof Float32Array ? d : Float32Array.from(d as Float64Array));
@@ -52,6 +56,9 @@ export async function createAttributionSession(
     optimization: dtype === 'float64' ? 'basic' : 'all',
     ...(opts.providers ? { providers: opts.providers } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(opts.prepack !== undefined ? { prepack: opts.prepack } : {}),
+    ...(opts.arena !== undefined ? { arena: opts.arena } : {}),
+    ...(opts.memPattern !== undefined ? { memPattern: opts.memPattern } : {}),
   });
   const vocab = model.spec.vocabSize;
   const float = (a: Float32Array): HostTensor['data'] => (dtype === 'float64' ? Float64Array.from(a) : Float32Array.from(a));

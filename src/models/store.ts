@@ -1,17 +1,25 @@
 // WeightStore: tensors by Hugging Face name, whatever file they come from. Safetensors tensors are
 // handed out as stored (float32/16/bf16 bytes, no copy); GGUF stores (gguf-store.ts) dequantize.
+import type { WeightFileRef } from '../engine/index.ts';
 import type { SafetensorsFile } from '../weights/index.ts';
 import { WeightsError } from '../weights/index.ts';
 
 export type StoredDType = 'float32' | 'float16' | 'bfloat16';
 
-export interface StoredTensor {
+export type StoredTensor = {
   dtype: StoredDType;
   /** Hub / PyTorch order ([out, in] for a linear). */
   shape: number[];
-  /** Little-endian element bytes. */
-  bytes: Uint8Array;
-}
+} & (
+  | {
+      /** Little-endian element bytes. */
+      bytes: Uint8Array;
+    }
+  | {
+      /** The same bytes in a file the Node runtime memory-maps (src/cli/weight-file.ts). */
+      file: WeightFileRef;
+    }
+);
 
 export interface WeightStore {
   /** File name(s), for error messages. */

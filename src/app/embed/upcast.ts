@@ -6,7 +6,8 @@
 import type { LoadedModel, StoredTensor } from '../../models/index';
 import { halfToFloat } from '../../weights/index';
 
-export function toFloat32(t: StoredTensor): StoredTensor {
+export function toFloat32(t: StoredTensor): StoredTensor & { bytes: Uint8Array } {
+  if (!('bytes' in t)) throw new Error('file-backed weights are for the Node runtime, not the tab');
   if (t.dtype === 'float32') return t;
   const n = t.bytes.byteLength / 2;
   const src = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);

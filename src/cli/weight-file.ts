@@ -1,0 +1,72 @@
+// Node: a model's weights written once, tensor by tensor, into one scratch file that onnxruntime
+// memory-maps, instead of float32 copies held in the JS heap that ORT then copies again into its
+// own initializers. Each tensor is dequantized, written and dropped, so loading holds one tensor at
+// a time; every session (one per length bucket) maps the same file, whose pages are clean page
+// cache the kernel can reclaim under pressure. docs/benchmarks.md has the measurements.
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { StoredTensor, WeightStore } from '../models/index.ts';
+
+/** ORT maps spans from an aligned offset; 64 KiB covers every page size / allocation granularity. */
+const ALIGN = 64 * 1024;
+
+export class WeightFile {
+  private size = 0;
+  private fd: number | null;
+  private readonly cleanup = () => this.remove();
+
+  private constructor(
+    readonly dir: string,
+    readonly path: string,
+  ) {
+    this.fd = openSync(path, 'w');
+    process.once('exit', this.cleanup);
+  }
+
+  /** A fresh folder under ABLE_TMPDIR (default: the OS temp folder), which must be on disk, not tmpfs. */
+  static create(): WeightFile {
+    const base = process.env.ABLE_TMPDIR || tmpdir();
+    const dir = mkdtempSync(join(base, 'able-weights-'));
+    return new WeightFile(dir, join(dir, 'weights.bin'));
+  }
+
+  /** Bytes written so far (with alignment padding). */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** The store's tensors, each written here on first read and handed on as a file span. */
+  wrap(store: WeightStore): WeightStore {
+    return { file: store.file, names: () => store.names(), get: async (name) => this.put(await store.get(name)) };
+  }
+
+  put(t: StoredTensor): StoredTensor {
+    if (!('bytes' in t)) return t;
+    if (this.fd === null) throw new Error(`${this.path}: weight file already closed`);
+    const offset = Math.ceil(this.size / ALIGN) * ALIGN;
+    let done = 0;
+    try {
+      while (done < t.bytes.byteLength) done += writeSync(this.fd, t.bytes, done, t.bytes.byteLength - done, offset + done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOSPC')
+        throw new Error(`${this.dir}: no room for the model's float32 weights (${(offset / 2 ** 30).toFixed(1)} GiB written): set ABLE_TMPDIR to a folder with room`);
+      throw e;
+    }
+    this.size = offset + t.bytes.byteLength;
+    return { dtype: t.dtype, shape: t.shape, file: { path: this.path, offset, length: t.bytes.byteLength } };
+  }
+
+  /** Done writing (sessions read the file by path). */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** Deletes the folder (live sessions keep their mappings until released). Also runs at exit. */
+  remove(): void {
+    this.close();
+    rmSync(this.dir, { recursive: true, force: true });
+    process.off('exit', this.cleanup);
+  }
+}
