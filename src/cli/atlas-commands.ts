@@ -1,66 +1,25 @@
 // Node side of `able atlas build | merge | eval`: file access around the pure code in src/atlas.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type EmbeddingRecord, embeddingToJson, parseEmbeddingBin, parseEmbeddingJson } from '../able/embedding-file';
+import { type EmbeddingRecord, parseEmbeddingBin, parseEmbeddingJson } from '../able/embedding-file';
 import { PROBE_SET_V1, type Probe } from '../able/probes';
-import { embeddingFileName, failuresFileName, parseShard, type Shard, shardEntries } from '../atlas/build';
+import { type BuildSummary, buildAtlas, type BuildOptions as CoreBuildOptions, type FilePort, parseShard } from '../atlas/build';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
-import type { Manifest, ManifestEntry } from '../atlas/manifest';
+import type { Manifest } from '../atlas/manifest';
 import { embeddingId, type LabEntry, mergeAtlas } from '../atlas/merge';
 import { flag, positional } from './args';
+import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
 import { commands } from './commands';
 
 export const DEFAULT_MANIFEST = 'data/manifest.json';
 export const readManifest = (path = DEFAULT_MANIFEST): Manifest => JSON.parse(readFileSync(path, 'utf8'));
 
-export interface BuildOptions {
-  manifest: Pick<Manifest, 'models'>;
-  outDir: string;
-  /** spec hash of the embeddings to build (names the files, so finished ones are found) */
-  specHash: string;
-  shard?: Shard;
-  embedOne: (entry: ManifestEntry) => Promise<EmbeddingRecord>;
-  log?: (line: string) => void;
-}
-export interface BuildSummary {
-  done: string[];
-  skipped: string[];
-  failed: { id: string; error: string }[];
-}
+export type BuildOptions = Omit<CoreBuildOptions, 'files'> & { files?: FilePort };
+export type { BuildSummary };
 
-/** Embeds this shard's models one by one; skips finished files; a failure is recorded, not fatal. */
-export async function atlasBuild(o: BuildOptions): Promise<BuildSummary> {
-  const log = o.log ?? console.log;
-  mkdirSync(o.outDir, { recursive: true });
-  const mine = shardEntries(o.manifest.models, o.shard);
-  const res: BuildSummary = { done: [], skipped: [], failed: [] };
-  for (const [k, entry] of mine.entries()) {
-    const file = join(o.outDir, embeddingFileName(entry.id, o.specHash));
-    const tag = `[${k + 1}/${mine.length}] ${entry.id}`;
-    if (existsSync(file)) {
-      res.skipped.push(entry.id);
-      log(`${tag}: exists, skipped`);
-      continue;
-    }
-    const t0 = Date.now();
-    try {
-      const rec = await o.embedOne(entry);
-      if (rec.specHash !== o.specHash) throw new Error(`embedding has spec ${rec.specHash.slice(0, 12)}, expected ${o.specHash.slice(0, 12)}`);
-      if (embeddingId(rec) !== entry.id) throw new Error(`embedding is of ${embeddingId(rec)}, expected ${entry.id}`);
-      writeFileSync(file, embeddingToJson(rec, { base64: true }));
-      res.done.push(entry.id);
-      log(`${tag}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      res.failed.push({ id: entry.id, error });
-      log(`${tag}: FAILED: ${error}`);
-    }
-  }
-  writeFileSync(join(o.outDir, failuresFileName(o.shard)), `${JSON.stringify(res.failed, null, 1)}\n`);
-  log(`shard ${o.shard?.index ?? 1}/${o.shard?.count ?? 1}: ${res.done.length} done, ${res.skipped.length} skipped, ${res.failed.length} failed`);
-  return res;
-}
+/** `able atlas build` on the local disk (the loop itself is src/atlas/build.ts). */
+export const atlasBuild = (o: BuildOptions): Promise<BuildSummary> => buildAtlas({ ...o, files: o.files ?? nodeFilePort() });
 
 /** Reads every *.able.json and *.able.bin in a folder. */
 export async function readEmbeddings(dir: string): Promise<EmbeddingRecord[]> {
@@ -85,6 +44,8 @@ export async function atlasMerge(o: {
   manifest: Pick<Manifest, 'models'>;
   probes?: Probe[];
   lab?: LabEntry[];
+  /** injected low-level write (tests simulate a full disk) */
+  write?: WriteAll;
 }): Promise<AtlasJson> {
   const embeddings = await readEmbeddings(o.dir);
   const { atlasJson, embeddingsF16 } = mergeAtlas({
@@ -94,8 +55,14 @@ export async function atlasMerge(o: {
     lab: o.lab,
   });
   mkdirSync(o.outDir, { recursive: true });
-  writeFileSync(join(o.outDir, 'atlas.json'), `${JSON.stringify(atlasJson)}\n`);
-  writeFileSync(join(o.outDir, EMBEDDINGS_FILE), embeddingsF16);
+  // The pair is one unit: both written and synced before either replaces the previous version.
+  await replaceFiles(
+    [
+      { path: join(o.outDir, EMBEDDINGS_FILE), data: embeddingsF16 },
+      { path: join(o.outDir, 'atlas.json'), data: `${JSON.stringify(atlasJson)}\n` },
+    ],
+    o.write,
+  );
   return atlasJson;
 }
 
@@ -132,8 +99,10 @@ export async function atlasEval(o: {
   if (models.length === 0) throw new Error('atlas eval: no embedded models (give --atlas DIR or --embeddings DIR)');
   const params = o.paramVectors ? await o.paramVectors(models.map((m) => m.id)) : undefined;
   const report = runEval({ models, able, output: output.size > 0 ? output : undefined, params, routing: o.routing });
-  writeFileSync(o.out, `${JSON.stringify(report, null, 1)}\n`);
-  writeFileSync(`${o.out.replace(/\.json$/, '')}.md`, evalMarkdown(report));
+  await replaceFiles([
+    { path: o.out, data: `${JSON.stringify(report, null, 1)}\n` },
+    { path: `${o.out.replace(/\.json$/, '')}.md`, data: evalMarkdown(report) },
+  ]);
   return report;
 }
 
