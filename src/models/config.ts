@@ -2,7 +2,7 @@
 // rope_scaling, partial_rotary_factor at the top) and the transformers 5 one (rope_parameters,
 // possibly nested per layer type as Gemma 3 does).
 import { lookupHf } from './registry.ts';
-import { type ArchSpec, ModelConfigError, type RopeScaling, type RopeSpec } from './spec.ts';
+import { type ArchSpec, checkSpecCounts, ModelConfigError, type RopeScaling, type RopeSpec } from './spec.ts';
 
 type Json = Record<string, any>;
 
@@ -80,6 +80,16 @@ export function archSpecFromConfig(config: Json): ArchSpec {
   const headDim = num(c, ['head_dim'], hidden / heads);
   const layers = num(c, ['num_hidden_layers', 'n_layer']);
   const intermediate = isGpt2 ? (c.n_inner ?? 4 * hidden) : num(c, ['intermediate_size']);
+  // Before anything is sized from them (layer_types below allocates per layer).
+  checkSpecCounts({ hidden, heads, kvHeads, headDim, layers, intermediate, vocabSize: num(c, ['vocab_size']) }, WHERE, {
+    hidden: 'hidden_size',
+    heads: 'num_attention_heads',
+    kvHeads: 'num_key_value_heads',
+    headDim: 'head_dim',
+    layers: 'num_hidden_layers',
+    intermediate: 'intermediate_size',
+    vocabSize: 'vocab_size',
+  });
   const normEps = num(c, ['rms_norm_eps', 'layer_norm_eps', 'layer_norm_epsilon']);
   const actName = c.hidden_activation ?? c.hidden_act ?? c.activation_function;
   const tieDefault = family === 'gemma' || family === 'gpt2';

@@ -4,7 +4,7 @@
 // GPT-NeoX's regrouped fused qkv. Quantized tensors are dequantized to float32.
 import { dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
 import { lookupGguf } from './registry.ts';
-import { type ArchSpec, ModelConfigError, type RopeScaling } from './spec.ts';
+import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, type RopeScaling } from './spec.ts';
 import type { StoredTensor, WeightStore } from './store.ts';
 
 type GGUFLike = Pick<GGUFFile, 'metadata' | 'tensors'>;
@@ -47,6 +47,17 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
   const tokens = get('tokenizer.ggml.tokens');
   const vocabSize = num(k('vocab_size'), Array.isArray(tokens) ? tokens.length : (embed?.shape[0] ?? Number.NaN));
   if (!Number.isFinite(vocabSize)) throw new ModelConfigError(WHERE, 'cannot tell the vocabulary size');
+  // Before anything is sized from them: counts within limits and, with the file, the layers present.
+  const where = f && 'source' in f ? `${(f as GGUFFile).source.name}: ${WHERE}` : WHERE;
+  checkSpecCounts({ vocabSize, hidden, layers, heads, kvHeads, headDim }, where, {
+    vocabSize: k('vocab_size'),
+    hidden: k('embedding_length'),
+    layers: k('block_count'),
+    heads: k('attention.head_count'),
+    kvHeads: k('attention.head_count_kv'),
+    headDim: k('attention.key_length'),
+  });
+  if (f) checkLayerCount(layers, names, where, k('block_count'));
   const isLayerNorm = family === 'gpt2' || family === 'gpt-neox';
   const normEps = isLayerNorm ? num(k('attention.layer_norm_epsilon')) : num(k('attention.layer_norm_rms_epsilon'));
   if (names.has('rope_factors_long.weight') || names.has('rope_factors_short.weight'))
@@ -92,7 +103,7 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
     heads,
     kvHeads,
     headDim,
-    intermediate: num(k('feed_forward_length')),
+    intermediate: counted(num(k('feed_forward_length')), 'intermediate', k('feed_forward_length'), where),
     normEps,
     activation: family === 'gemma' || family === 'gpt2' ? 'gelu-tanh' : family === 'gpt-neox' ? 'gelu-erf' : 'silu',
     tiedEmbeddings: known ? !names.has('output.weight') : true,
@@ -116,6 +127,11 @@ function biasesOf(names: Set<string>) {
     oBias: names.has('blk.0.attn_output.bias'),
     mlpBias: names.has('blk.0.ffn_up.bias'),
   };
+}
+
+function counted(v: number, key: 'intermediate', name: string, where: string): number {
+  checkSpecCounts({ [key]: v }, where, { [key]: name });
+  return v;
 }
 
 function usualBiases(family: ArchSpec['family']) {
@@ -268,6 +284,7 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec): WeightStore {
   const fileName = file.source.name;
   const infos = new Map(file.tensors.map((t) => [t.name, t]));
   const have = new Set(infos.keys());
+  checkLayerCount(spec.layers, have, fileName, 'the spec');
   const map = nameMap(spec, have);
   const actual = { tiedEmbeddings: !have.has('output.weight'), ...biasesOf(have) };
   for (const [k, v] of Object.entries(actual))
