@@ -8,12 +8,15 @@ import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEv
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
 import type { Manifest } from '../atlas/manifest';
 import { embeddingId, type LabEntry, mergeAtlas } from '../atlas/merge';
+import { validateLab, validateManifest } from '../atlas/inputs';
 import { flag, positional } from './args';
+import { readJsonFile } from './input-files';
 import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
 import { commands } from './commands';
 
 export const DEFAULT_MANIFEST = 'data/manifest.json';
-export const readManifest = (path = DEFAULT_MANIFEST): Manifest => JSON.parse(readFileSync(path, 'utf8'));
+export const readManifest = (path = DEFAULT_MANIFEST): Manifest => validateManifest(readJsonFile(path, 'manifest'), path) as Manifest;
+export const readLab = (path: string): LabEntry[] => validateLab(readJsonFile(path, 'lab list'), path);
 
 export type BuildOptions = Omit<CoreBuildOptions, 'files'> & { files?: FilePort };
 export type { BuildSummary };
@@ -27,13 +30,20 @@ export async function readEmbeddings(dir: string): Promise<EmbeddingRecord[]> {
     .filter((n) => n.endsWith('.able.json') || n.endsWith('.able.bin'))
     .sort();
   const out: EmbeddingRecord[] = [];
+  const fileOf = new Map<string, string>();
   for (const n of names) {
     const p = join(dir, n);
+    let rec: EmbeddingRecord;
     try {
-      out.push(n.endsWith('.bin') ? await parseEmbeddingBin(readFileSync(p)) : await parseEmbeddingJson(readFileSync(p, 'utf8')));
+      rec = n.endsWith('.bin') ? await parseEmbeddingBin(readFileSync(p)) : await parseEmbeddingJson(readFileSync(p, 'utf8'));
     } catch (e) {
       throw new Error(`${p}: ${(e as Error).message}`);
     }
+    const id = embeddingId(rec);
+    const other = fileOf.get(id);
+    if (other) throw new Error(`merge: two embeddings for ${id}: ${other} and ${p}; keep one`);
+    fileOf.set(id, p);
+    out.push(rec);
   }
   return out;
 }
@@ -121,7 +131,7 @@ commands.push(
         dir,
         outDir: out,
         manifest: readManifest(flag(args, '--manifest')),
-        lab: lab ? JSON.parse(readFileSync(lab, 'utf8')) : undefined,
+        lab: lab ? readLab(lab) : undefined,
       });
       console.log(`${out}: ${json.models.length} models, ${json.embeddings.rows} embedded, dim ${json.dim}`);
       return 0;
@@ -141,7 +151,7 @@ commands.push(
         embeddingsDir,
         manifest: embeddingsDir ? readManifest(flag(args, '--manifest')) : undefined,
         out,
-        routing: routing ? JSON.parse(readFileSync(routing, 'utf8')) : null,
+        routing: routing ? (readJsonFile(routing, 'routing table') as RoutingInput) : null,
       });
       console.log(`${out}: ${report.all.models.length} models evaluated`);
       return 0;
