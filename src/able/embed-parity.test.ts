@@ -2,27 +2,14 @@
 // alignment -> normalization) against PyTorch on every tiny fixture: reference/golden.py computed the
 // same four probes with the `tokenizers` library and transformers' autograd, and wrote the
 // METHOD.md section 6 vector for gxi, ig (m = 16) and grad-norm (ableGxi, ableIg16, ableGradNorm).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { openTiny, TINY_VARIANTS as VARIANTS, tinyFiles } from '../../test/tiny.ts';
 import { nodeRuntime } from '../engine/runtime-node.ts';
-import { archSpecFromConfig, createAttributionSession, type LoadedModel, loadModel, safetensorsStore } from '../models/index.ts';
-import { loadTokenizer, type Tokenizer } from '../text/tokenizer.ts';
-import { BytesSource, openSafetensors } from '../weights/index.ts';
 import { cosine } from './aggregate.ts';
-import { embedModel } from './embed.ts';
+import { runPipeline } from './pipeline.ts';
 import type { ProbeSet } from './probes/index.ts';
 import type { AttributionMethod } from './spec.ts';
-
-const DIR = join(import.meta.dirname, '../../test/fixtures/tiny');
-const VARIANTS = readdirSync(DIR).filter((d) => {
-  try {
-    readFileSync(join(DIR, d, 'golden.json'));
-    return true;
-  } catch {
-    return false;
-  }
-});
 
 interface GoldenCase {
   id: string;
@@ -37,18 +24,6 @@ interface Golden {
   ableGxi: number[];
   ableIg16: number[];
   ableGradNorm: number[];
-}
-
-const readJson = (...p: string[]) => JSON.parse(readFileSync(join(DIR, ...p), 'utf8'));
-
-async function loadVariant(variant: string): Promise<{ model: LoadedModel; tokenizer: Tokenizer; golden: Golden }> {
-  const golden = readJson(variant, 'golden.json') as Golden;
-  const tokName = readJson(variant, 'meta.json').tokenizer as string;
-  const tokenizer = loadTokenizer(readJson('tokenizers', tokName, 'tokenizer.json'), readJson('tokenizers', tokName, 'tokenizer_config.json'));
-  const bytes = new Uint8Array(readFileSync(join(DIR, variant, 'model.safetensors')));
-  const st = await openSafetensors(new BytesSource(`${variant}/model.safetensors`, bytes));
-  const model = await loadModel(archSpecFromConfig(readJson(variant, 'config.json')), safetensorsStore([st]));
-  return { model, tokenizer, golden };
 }
 
 function probeSetOf(golden: Golden): ProbeSet {
@@ -71,7 +46,7 @@ describe('ABLE embedding of each tiny model vs PyTorch (golden.json)', () => {
   it('finds the fixtures', () => expect(VARIANTS.length).toBeGreaterThanOrEqual(7));
   for (const variant of VARIANTS) {
     it(variant, async () => {
-      const { model, tokenizer, golden } = await loadVariant(variant);
+      const { tokenizer, golden } = await openTiny<Golden>(variant);
       for (const c of golden.cases) {
         const enc = tokenizer.encode(c.context + c.target);
         expect(enc.ids, `${variant}/${c.id} ids`).toEqual(c.ids);
@@ -80,14 +55,26 @@ describe('ABLE embedding of each tiny model vs PyTorch (golden.json)', () => {
       const probes = probeSetOf(golden);
       const figures: string[] = [];
       for (const { method, ref } of METHODS) {
-        const res = await embedModel({
-          modelName: variant,
-          tokenizer,
-          hiddenSize: model.spec.hidden,
+        // The pipeline both faces run, on the variant's files as a model folder.
+        const files = tinyFiles(variant);
+        const { record: res } = await runPipeline({
+          files,
+          identity: { name: variant },
+          label: variant,
+          runtime: nodeRuntime,
           probes,
           method,
-          sessions: (T, B, maxTargets) => createAttributionSession(nodeRuntime, model, { T, B, maxTargets, threads: 1 }),
+          threads: 1,
+          describe: (provider) => ({
+            engine: { name: 'test', version: '0', provider: provider as 'cpu' },
+            computed: { where: 'test', date: '', wallTimeS: 0 },
+          }),
         });
+        // The folder identity rule, by Node's own sha256: "<shard>:<sha256>\n" over the safetensors.
+        const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+        const st = await files[1].read(0, files[1].size);
+        expect(res.model).toEqual({ file: variant, sha256: sha(`model.safetensors:${sha(st)}\n`) });
+        expect(res.engine.provider).toBe('cpu');
         const want = golden[ref];
         expect(res.vector.length, `${variant} ${ref} dimension`).toBe(want.length);
         const cos = cosine(res.vector, want);

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Probe } from '../able/probes';
 import { readAtlas } from './format';
 import { mergeAtlas } from './merge';
-import { testEntry, testRecord } from './test-helpers';
+import { TEST_SPEC, testEntry, testRecord } from './test-helpers';
 
 // Two probes with 3 and 2 words: dim 5.
 const probes: Probe[] = [
   { id: 'p1', domain: 'facts', context: 'The sky is', target: ' blue' },
   { id: 'p2', domain: 'code', context: 'x =', target: ' 1' },
 ];
+const probeSet = TEST_SPEC.probeSet;
 const s = Math.SQRT1_2;
 const manifest = { models: [testEntry('a/one'), testEntry('a/two'), testEntry('b/three'), testEntry('b/unbuilt')] };
 const embeddings = [
@@ -19,7 +20,7 @@ const embeddings = [
 ];
 
 describe('mergeAtlas', () => {
-  const { atlasJson, embeddingsF16 } = mergeAtlas({ manifest, embeddings, probes, knnK: 2, lab: [{ id: 'lab-model.gguf', family: 'SmolLM2' }] });
+  const { atlasJson, embeddingsF16 } = mergeAtlas({ manifest, embeddings, probes, probeSet, knnK: 2, lab: [{ id: 'lab-model.gguf', family: 'SmolLM2' }] });
   it('lays out probes with word spans and offsets', () => {
     expect(atlasJson.dim).toBe(5);
     expect(atlasJson.probes.map((p) => [p.offset, p.words])).toEqual([
@@ -59,8 +60,14 @@ describe('mergeAtlas', () => {
   });
   it('refuses mixed specs, wrong dims and duplicates', () => {
     const other = testRecord('c/x', [1, 0, 0, 0, 0], [], 'e'.repeat(64));
-    expect(() => mergeAtlas({ manifest, embeddings: [...embeddings, other], probes })).toThrow(/not comparable/);
-    expect(() => mergeAtlas({ manifest, embeddings: [testRecord('c/x', [1, 0])], probes })).toThrow(/dim 2/);
-    expect(() => mergeAtlas({ manifest, embeddings: [embeddings[0], embeddings[0]], probes })).toThrow(/two embeddings/);
+    expect(() => mergeAtlas({ manifest, embeddings: [...embeddings, other], probes, probeSet })).toThrow(/not comparable/);
+    expect(() => mergeAtlas({ manifest, embeddings: [testRecord('c/x', [1, 0])], probes, probeSet })).toThrow(/dim 2/);
+    expect(() => mergeAtlas({ manifest, embeddings: [embeddings[0], embeddings[0]], probes, probeSet })).toThrow(/two embeddings/);
+  });
+  it('refuses embeddings computed on another probe set than the one given', () => {
+    const v2 = { id: 'v2', sha256: 'c'.repeat(64) };
+    expect(() => mergeAtlas({ manifest, embeddings, probes, probeSet: v2 })).toThrow(
+      'merge: b/three was computed on probe set test (sha256 000000000000), but the probes given are v2 (sha256 cccccccccccc)',
+    );
   });
 });

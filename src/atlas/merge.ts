@@ -22,6 +22,8 @@ export interface MergeInput {
   embeddings: EmbeddingRecord[];
   /** the probe set the embeddings were computed on, in order */
   probes: Probe[];
+  /** that probe set's id and sha256 (probeSetRef): every embedding's spec must name it */
+  probeSet: { id: string; sha256: string };
   lab?: LabEntry[];
   layout?: LayoutParams;
   knnK?: number;
@@ -57,6 +59,12 @@ export function mergeAtlas(input: MergeInput): { atlasJson: AtlasJson; embedding
     if (byId.has(id)) throw new Error(`merge: two embeddings for ${id}; keep one`);
     if (e.specHash !== input.embeddings[0].specHash)
       throw new Error(`merge: ${id} has spec ${e.specHash.slice(0, 12)}, ${embeddingId(input.embeddings[0])} has ${input.embeddings[0].specHash.slice(0, 12)}: not comparable`);
+    const ps = e.spec.probeSet;
+    if (ps.sha256 !== input.probeSet.sha256)
+      throw new Error(
+        `merge: ${id} was computed on probe set ${ps.id} (sha256 ${ps.sha256.slice(0, 12)}), but the probes given are ` +
+          `${input.probeSet.id} (sha256 ${input.probeSet.sha256.slice(0, 12)})`,
+      );
     if (e.dim !== probeDim || e.vector.length !== probeDim)
       throw new Error(`merge: ${id} has dim ${e.dim} (${e.vector.length} values); the probe set gives ${probeDim}`);
     byId.set(id, e);

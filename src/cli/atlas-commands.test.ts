@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EmbeddingRecord } from '../able/embedding-file';
-import { PROBE_SET_V1 } from '../able/probes';
-import { specHash } from '../able/spec';
+import { PROBE_SET_V1, probeSetRef } from '../able/probes';
+import { makeSpec, specHash } from '../able/spec';
 import { embeddingFileName, parseShard, sanitizeId, shardEntries } from '../atlas/build';
 import type { ManifestEntry } from '../atlas/manifest';
 import { atlasProbes } from '../atlas/merge';
 import { mulberry32, seedFromString } from '../atlas/random';
-import { TEST_SPEC } from '../atlas/test-helpers';
 import { atlasBuild, atlasEval, atlasMerge, readManifest, registerAtlasBuild } from './atlas-commands';
 import { commands } from './commands';
 
@@ -21,7 +20,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const manifest = { models: readManifest().models.slice(0, 9) };
 const dim = atlasProbes(PROBE_SET_V1.probes).reduce((s, p) => s + p.words.length, 0);
 const nProbes = PROBE_SET_V1.probes.length;
-const hash = await specHash(TEST_SPEC);
+// The spec names the built-in probe set, as real embeddings do: merge takes its probes from it.
+const SPEC = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
+const hash = await specHash(SPEC);
 
 async function fakeEmbedOne(entry: ManifestEntry): Promise<EmbeddingRecord> {
   const r = mulberry32(seedFromString(entry.id));
@@ -29,7 +30,7 @@ async function fakeEmbedOne(entry: ManifestEntry): Promise<EmbeddingRecord> {
   const norm = Math.hypot(...v);
   return {
     format: 'able-embedding/1',
-    spec: TEST_SPEC,
+    spec: SPEC,
     specHash: hash,
     model: { hubId: entry.id, revision: 'main' },
     engine: { name: 'able-atlas', version: '0.1.0', provider: 'cpu' },

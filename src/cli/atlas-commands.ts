@@ -2,7 +2,8 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type EmbeddingRecord, parseEmbeddingBin, parseEmbeddingJson } from '../able/embedding-file';
-import { PROBE_SET_V1, type Probe } from '../able/probes';
+import { type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes';
+import { specInputs } from '../able/pipeline';
 import { type BuildSummary, buildAtlas, type BuildOptions as CoreBuildOptions, type FilePort, parseShard } from '../atlas/build';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
@@ -13,10 +14,19 @@ import { flag, positional } from './args';
 import { readJsonFile } from './input-files';
 import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
 import { commands } from './commands';
+import { segmentWords } from '../text/words';
 
 export const DEFAULT_MANIFEST = 'data/manifest.json';
 export const readManifest = (path = DEFAULT_MANIFEST): Manifest => validateManifest(readJsonFile(path, 'manifest'), path) as Manifest;
 export const readLab = (path: string): LabEntry[] => validateLab(readJsonFile(path, 'lab list'), path);
+export function readProbes(path: string): ProbeSet {
+  const raw = readJsonFile(path, 'probe set');
+  try {
+    return validateProbeSet(raw, (t) => segmentWords(t).length);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
+  }
+}
 
 export type BuildOptions = Omit<CoreBuildOptions, 'files'> & { files?: FilePort };
 export type { BuildSummary };
@@ -52,16 +62,19 @@ export async function atlasMerge(o: {
   dir: string;
   outDir: string;
   manifest: Pick<Manifest, 'models'>;
-  probes?: Probe[];
+  /** the probe set of the embeddings' spec (default: the one this build carries with that sha256) */
+  probes?: ProbeSet;
   lab?: LabEntry[];
   /** injected low-level write (tests simulate a full disk) */
   write?: WriteAll;
 }): Promise<AtlasJson> {
   const embeddings = await readEmbeddings(o.dir);
+  const probes = o.probes ?? (await specInputs(embeddings[0]?.spec)).probes;
   const { atlasJson, embeddingsF16 } = mergeAtlas({
     manifest: o.manifest,
     embeddings,
-    probes: o.probes ?? PROBE_SET_V1.probes,
+    probes: probes.probes,
+    probeSet: await probeSetRef(probes),
     lab: o.lab,
   });
   mkdirSync(o.outDir, { recursive: true });
@@ -121,17 +134,23 @@ commands.push(
   {
     name: 'atlas merge',
     summary: 'merge embedding files into the atlas the app loads',
-    help: 'Usage: able atlas merge DIR --out public/atlas/ [--manifest data/manifest.json] [--lab lab.json]',
+    help: [
+      'Usage: able atlas merge DIR --out public/atlas/ [--manifest data/manifest.json] [--lab lab.json] [--probes FILE]',
+      '',
+      "  --probes FILE   the probe set the embeddings' spec names (default: the built-in one with that sha256)",
+    ].join('\n'),
     async run(args) {
       const dir = positional(args);
       const out = flag(args, '--out');
       if (!dir || !out) throw new Error('atlas merge: give DIR and --out OUT');
       const lab = flag(args, '--lab');
+      const probesFile = flag(args, '--probes');
       const json = await atlasMerge({
         dir,
         outDir: out,
         manifest: readManifest(flag(args, '--manifest')),
         lab: lab ? readLab(lab) : undefined,
+        probes: probesFile ? readProbes(probesFile) : undefined,
       });
       console.log(`${out}: ${json.models.length} models, ${json.embeddings.rows} embedded, dim ${json.dim}`);
       return 0;

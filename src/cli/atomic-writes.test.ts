@@ -6,13 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type EmbeddingRecord, embeddingToJson } from '../able/embedding-file';
-import { PROBE_SET_V1 } from '../able/probes';
-import { specHash } from '../able/spec';
+import { PROBE_SET_V1, probeSetRef } from '../able/probes';
+import { makeSpec, specHash } from '../able/spec';
 import { embeddingFileName } from '../atlas/build';
 import type { ManifestEntry } from '../atlas/manifest';
 import { atlasProbes } from '../atlas/merge';
 import { mulberry32, seedFromString } from '../atlas/random';
-import { TEST_SPEC } from '../atlas/test-helpers';
 import { atlasBuild, atlasMerge, readManifest } from './atlas-commands';
 import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
 
@@ -22,6 +21,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const manifest = { models: readManifest().models.slice(0, 4) };
 const dim = atlasProbes(PROBE_SET_V1.probes).reduce((s, p) => s + p.words.length, 0);
 const nProbes = PROBE_SET_V1.probes.length;
+const TEST_SPEC = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
 const hash = await specHash(TEST_SPEC);
 const quiet = () => {};
 

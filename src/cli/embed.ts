@@ -1,16 +1,13 @@
 // `able embed`: one model's ABLE embedding, from a hub id, a model folder or a GGUF file.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
-import { type EmbedResult, embedModel } from '../able/embed.ts';
 import { type EmbeddingRecord, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
-import { openModel } from '../able/open-model.ts';
+import { runPipeline } from '../able/pipeline.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes/index.ts';
 import { type AttributionMethod, DEFAULT_IG_STEPS, makeSpec, specHash } from '../able/spec.ts';
 import { nodeRuntime } from '../engine/runtime-node.ts';
-import { createAttributionSession } from '../models/index.ts';
 import { segmentWords } from '../text/words.ts';
 import { BlobSource, type ByteSource } from '../weights/index.ts';
 import { HubClient } from '../weights/hub.ts';
@@ -31,29 +28,19 @@ export interface EmbedCliOptions {
   quiet?: boolean;
 }
 
-async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
-}
-
-/** Local path or hub id -> the files as byte sources and the model's identity. */
-async function resolveInput(input: string, quiet: boolean): Promise<{ files: ByteSource[]; identity: ModelIdentity; label: string }> {
+/** Local path or hub id -> the files as byte sources and, for the hub, the model's identity. */
+async function resolveInput(
+  input: string,
+  quiet: boolean,
+): Promise<{ files: ByteSource[]; identity: ModelIdentity | { name: string }; label: string }> {
   if (existsSync(input)) {
-    if (statSync(input).isDirectory()) {
-      const names = readdirSync(input).filter((n) => statSync(join(input, n)).isFile());
-      const files = await Promise.all(names.map((n) => NodeFileSource.open(join(input, n))));
-      const weights = names.filter((n) => n.endsWith('.safetensors')).sort();
-      // The identity of a folder is the hash of its weights, file by file, in name order.
-      const h = createHash('sha256');
-      for (const w of weights) h.update(`${w}:${await sha256File(join(input, w))}\n`);
-      return { files, identity: { file: basename(input), sha256: h.digest('hex') }, label: basename(input) };
-    }
-    return {
-      files: [await NodeFileSource.open(input)],
-      identity: { file: basename(input), sha256: await sha256File(input) },
-      label: basename(input),
-    };
+    const paths = statSync(input).isDirectory()
+      ? readdirSync(input)
+          .map((n) => join(input, n))
+          .filter((p) => statSync(p).isFile())
+      : [input];
+    const files = await Promise.all(paths.map((p) => NodeFileSource.open(p)));
+    return { files, identity: { name: basename(input) }, label: basename(input) };
   }
   if (!/^[\w.-]+\/[\w.-]+(@[\w./-]+)?(:[\w.-]+\.gguf)?$/.test(input)) {
     throw new Error(`"${input}" is neither an existing file or folder nor a hub id (org/name[@revision][:file.gguf])`);
@@ -75,45 +62,31 @@ async function resolveInput(input: string, quiet: boolean): Promise<{ files: Byt
 /** Embeds one model; returns the embedding record ready to write. */
 export async function embedFromInput(input: string, o: EmbedCliOptions): Promise<EmbeddingRecord> {
   const t0 = Date.now();
-  const resolved = await resolveInput(input, o.quiet ?? false);
-  const { files, label } = resolved;
-  const identity = o.name && 'file' in resolved.identity ? { ...resolved.identity, file: o.name } : resolved.identity;
-  const opened = await openModel(files);
+  const { files, identity, label } = await resolveInput(input, o.quiet ?? false);
   const bar = o.quiet ? null : progressBar('embed');
-  let sessions = 0;
-  const res: EmbedResult = await embedModel({
-    modelName: label,
-    tokenizer: opened.tokenizer,
-    hiddenSize: opened.spec.hidden,
+  const { record } = await runPipeline({
+    files,
+    identity: o.name && 'name' in identity ? { name: o.name } : identity,
+    label,
+    runtime: nodeRuntime,
     probes: o.probes,
     method: o.method,
-    sessions: (T, B, maxTargets) => {
-      sessions++;
-      return createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets, threads: o.threads });
-    },
-    onProgress: (p) => bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
+    threads: o.threads,
+    describe: () => ({
+      engine: { name: pkg.name, version: pkg.version, provider: 'cpu' },
+      computed: {
+        where: o.where ?? `able embed (onnxruntime-node) on ${hostname()}`,
+        date: new Date().toISOString(),
+        wallTimeS: (Date.now() - t0) / 1000,
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      },
+    }),
+    onProgress: (p, sessions) =>
+      bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
   });
   bar?.end();
-  const wallTimeS = (Date.now() - t0) / 1000;
-  return {
-    format: 'able-embedding/1',
-    spec: res.spec,
-    specHash: res.specHash,
-    model: identity,
-    engine: { name: pkg.name, version: pkg.version, provider: 'cpu' },
-    computed: {
-      where: o.where ?? `able embed (onnxruntime-node) on ${hostname()}`,
-      date: new Date().toISOString(),
-      wallTimeS,
-      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    },
-    probeTimingsMs: res.probeTimingsMs.map((t) => Math.round(t * 10) / 10),
-    targetLogProbs: res.targetLogProbs,
-    dim: res.vector.length,
-    vector: res.vector,
-  };
+  return record;
 }
-
 
 /** --method / --steps / --probes / --threads, shared by `embed` and `atlas build`. */
 export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {

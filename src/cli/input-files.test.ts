@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embeddingToJson } from '../able/embedding-file';
-import { PROBE_SET_V1, validateProbeSet } from '../able/probes';
-import { specHash } from '../able/spec';
+import { PROBE_SET_V1, probeSetRef, validateProbeSet } from '../able/probes';
+import { makeSpec, specHash } from '../able/spec';
 import { atlasProbes, mergeAtlas } from '../atlas/merge';
-import { TEST_SPEC } from '../atlas/test-helpers';
 import { segmentWords } from '../text/words';
 import { atlasMerge, readLab, readManifest } from './atlas-commands';
 import { commands } from './commands';
 import { readJsonFile } from './input-files';
 
+const TEST_SPEC = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
 const root = mkdtempSync(join(tmpdir(), 'able-inputs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
@@ -73,7 +73,7 @@ describe('duplicate ids (defect 8)', () => {
     m.models[7] = { ...m.models[7], id: m.models[2].id };
     const p = file('dup.json', JSON.stringify(m));
     expect(() => readManifest(p)).toThrow(`${p}: models[7].id: duplicate id "${m.models[2].id}" (also models[2].id)`);
-    expect(() => mergeAtlas({ manifest: m, embeddings: [], probes: PROBE_SET_V1.probes })).toThrow(/lists .* twice/);
+    expect(() => mergeAtlas({ manifest: m, embeddings: [], probes: PROBE_SET_V1.probes, probeSet: { id: 'v1', sha256: '0' } })).toThrow(/lists .* twice/);
   });
   it('merge names the two files holding embeddings of the same model', async () => {
     const dir = join(root, 'dup-emb');

@@ -69,6 +69,7 @@ export function EmbedPanel({ data, job, predictions, onSelect, onClose }: Props)
       source: mode === 'files' ? { kind: 'files', files, name: name.trim() || defaultName(files) } : { kind: 'hub', ref: hubRef.trim(), endpoint: endpoint.trim(), gguf: gguf.trim() || undefined },
       backend: backendChoice,
       threads,
+      atlasSpec: data.meta.spec,
       atlasSpecHash: data.meta.specHash,
       maxWeightBytes: MAX_WEIGHT_BYTES,
     });

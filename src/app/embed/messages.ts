@@ -1,6 +1,7 @@
 // The protocol between the embed dialog and embed.worker.ts. File objects and the result vector
 // cross the boundary as structured clones (the vector's buffer is transferred).
 import type { EmbeddingRecord } from '../../able/embedding-file';
+import type { AbleSpec } from '../../able/spec';
 
 export type EmbedSource =
   | { kind: 'files'; files: File[]; name: string }
@@ -14,6 +15,8 @@ export interface EmbedRequest {
   backend: BackendChoice;
   /** WASM threads (1 without cross-origin isolation) */
   threads: number;
+  /** the atlas's spec: the tab embeds under it (probe set, attribution); null: the built-in v1 + gxi */
+  atlasSpec: AbleSpec | null;
   /** the atlas's spec hash: refuse before any work when the tab would compute another spec */
   atlasSpecHash: string | null;
   /** refuse up front when the weight files together are larger than this */

@@ -1,14 +1,10 @@
-// The in-tab embedding pipeline, as the worker runs it: files (local or from the hub) -> openModel
-// -> embedModel on onnxruntime-web -> an embedding record (docs/FORMATS.md). It is the CLI's
-// `able embed` with browser file access, so the vector equals the Node result (e2e/embed.spec.ts).
+// The in-tab embedding, as the worker runs it: files (local or from the hub) -> the core pipeline
+// (src/able/pipeline.ts) on onnxruntime-web. The CLI's `able embed` runs the same pipeline with Node
+// file access, so the vector equals the Node result (e2e/embed.spec.ts).
 import pkg from '../../../package.json';
-import { embedModel } from '../../able/embed';
-import type { EmbeddingRecord, ModelIdentity } from '../../able/embedding-file';
-import { openModel } from '../../able/open-model';
-import { PROBE_SET_V1, probeSetRef } from '../../able/probes/index';
-import { assertComparable, makeSpec, specHash } from '../../able/spec';
+import type { ModelIdentity } from '../../able/embedding-file';
+import { checkedSpec, runPipeline, specInputs } from '../../able/pipeline';
 import { ortWeb, webRuntime } from '../../engine/runtime-web';
-import { createAttributionSession } from '../../models/index';
 import { HubClient } from '../../weights/hub';
 import { MemoryHubCache } from '../../weights/hub-cache-memory';
 import { BlobSource } from '../../weights/source';
@@ -18,25 +14,6 @@ import { withFloat32Weights } from './upcast';
 
 const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
 const isWeights = (name: string) => /\.(safetensors|gguf)$/i.test(name);
-
-async function sha256Hex(data: BufferSource | string): Promise<string> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const h = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(h, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * The identity `able embed` gives the same files: a GGUF file by its sha256; a model folder by the
- * sha256 of the lines "<shard>:<sha256 of shard>\n" over its safetensors files in name order.
- */
-export async function localIdentity(files: File[], name: string): Promise<ModelIdentity> {
-  const gguf = files.find((f) => base(f.name).toLowerCase().endsWith('.gguf'));
-  if (gguf) return { file: base(gguf.name), sha256: await sha256Hex(await gguf.arrayBuffer()) };
-  const shards = files.filter((f) => base(f.name).endsWith('.safetensors')).sort((a, b) => (base(a.name) < base(b.name) ? -1 : 1));
-  let lines = '';
-  for (const f of shards) lines += `${base(f.name)}:${await sha256Hex(await f.arrayBuffer())}\n`;
-  return { file: name, sha256: await sha256Hex(lines) };
-}
 
 function refuseIfTooLarge(bytes: number, limit: number, what: string): void {
   if (bytes > limit)
@@ -67,9 +44,10 @@ export function explainError(e: unknown): string {
 export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void): Promise<void> {
   const t0 = performance.now();
   post({ type: 'phase', phase: 'check', detail: 'checking the spec and the files' });
-  const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1), attribution: { kind: 'gxi' } });
-  const hash = await specHash(spec);
-  if (req.atlasSpecHash) assertComparable({ specHash: hash, label: 'this tab' }, { specHash: req.atlasSpecHash, label: 'the atlas' });
+  // The atlas's spec says how to embed (probe set, attribution), so the result is comparable with it.
+  const { probes, method } = await specInputs(req.atlasSpec);
+  const expect = req.atlasSpecHash ? { specHash: req.atlasSpecHash, label: 'the atlas' } : undefined;
+  await checkedSpec(probes, method, expect);
 
   let files: File[] | Blob[];
   let names: string[];
@@ -124,60 +102,39 @@ export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void)
       throw new Error(`${m.repoId} has no tokenizer.json: the model's own tokenizer.json is needed to align tokens to words`);
   }
 
-  post({ type: 'phase', phase: 'open', detail: 'reading the weights and the tokenizer' });
-  let opened: Awaited<ReturnType<typeof openModel>> | null = await openModel(files.map((f, i) => new BlobSource(f, names[i])));
-
   const providers = req.backend === 'wasm' || !(await webgpuAvailable()) ? ['wasm'] : ['webgpu', 'wasm'];
   // The worker has its own copy of onnxruntime-web: configure it here, as src/app/ort.ts does for the page.
   ortWeb.env.wasm.wasmPaths = '/ort/';
   ortWeb.env.wasm.numThreads = req.threads;
-  const runtime = webRuntime(providers);
-  const model = providers[0] === 'webgpu' ? withFloat32Weights(opened.model) : opened.model;
-  const hidden = opened.spec.hidden;
-  const tokenizer = opened.tokenizer;
-  opened = null;
-  let buckets = 0;
-  const t2 = performance.now();
-  const res = await embedModel({
-    modelName: label,
-    tokenizer,
-    hiddenSize: hidden,
-    probes: PROBE_SET_V1,
-    method: { kind: 'gxi' },
-    sessions: (T, B, maxTargets) => {
-      buckets++;
-      post({ type: 'phase', phase: 'session', detail: `building the graph for length ${T} (${providers.join(' > ')})` });
-      return createAttributionSession(runtime, model, { T, B, maxTargets });
+  const { record, embedMs } = await runPipeline({
+    files: files.map((f, i) => new BlobSource(f, names[i])),
+    // A GGUF file keeps its own name as its identity; a folder takes the name chosen for it.
+    identity: identity ?? { name: names.some((n) => /\.gguf$/i.test(n)) ? undefined : label },
+    label,
+    runtime: webRuntime(providers),
+    probes,
+    method,
+    expect,
+    prepareModel: providers[0] === 'webgpu' ? withFloat32Weights : undefined,
+    describe: (p) => {
+      const provider = p === 'webgpu' ? 'webgpu' : 'wasm';
+      return {
+        engine: { name: pkg.name, version: pkg.version, provider },
+        computed: {
+          where: `browser tab (onnxruntime-web ${provider}${provider === 'wasm' ? `, ${req.threads} thread${req.threads > 1 ? 's' : ''}` : ''})`,
+          date: new Date().toISOString(),
+          wallTimeS: Math.round(performance.now() - t0) / 1000,
+        },
+      };
     },
-    onProgress: (p) => {
+    onPhase: (phase, detail) => post({ type: 'phase', phase, detail }),
+    onSession: (T) => post({ type: 'phase', phase: 'session', detail: `building the graph for length ${T} (${providers.join(' > ')})` }),
+    onProgress: (p, buckets) => {
       if (p.phase === 'probe') post({ type: 'probe', done: p.done, total: p.total, probeId: p.probeId, ms: p.ms });
       else post({ type: 'session', done: buckets, total: buckets, ms: p.ms });
     },
   });
-  const embedMs = performance.now() - t2;
-  if (req.atlasSpecHash) assertComparable({ specHash: res.specHash, label: 'this embedding' }, { specHash: req.atlasSpecHash, label: 'the atlas' });
-
-  if (!identity) {
-    post({ type: 'phase', phase: 'hash', detail: 'hashing the weights for the model identity' });
-    identity = await localIdentity((src as { files: File[] }).files, label);
-  }
-  const provider = res.provider === 'webgpu' ? 'webgpu' : 'wasm';
+  const provider = record.engine.provider;
   const wallMs = performance.now() - t0;
-  const record: EmbeddingRecord = {
-    format: 'able-embedding/1',
-    spec: res.spec,
-    specHash: res.specHash,
-    model: identity,
-    engine: { name: pkg.name, version: pkg.version, provider },
-    computed: {
-      where: `browser tab (onnxruntime-web ${provider}${provider === 'wasm' ? `, ${req.threads} thread${req.threads > 1 ? 's' : ''}` : ''})`,
-      date: new Date().toISOString(),
-      wallTimeS: Math.round(wallMs) / 1000,
-    },
-    probeTimingsMs: res.probeTimingsMs.map((t) => Math.round(t * 10) / 10),
-    targetLogProbs: res.targetLogProbs,
-    dim: res.vector.length,
-    vector: res.vector,
-  };
   post({ type: 'done', record, label, provider, threads: req.threads, wallMs, downloadMs, embedMs });
 }

@@ -1,0 +1,131 @@
+// The embedding pipeline both faces run: a model's files -> openModel -> embedModel on a runtime ->
+// an embedding record (docs/FORMATS.md). The CLI passes Node file sources and onnxruntime-node, the
+// tab browser Files and onnxruntime-web; the steps, the spec check and the identity rule are here once.
+import type { Runtime } from '../engine/runtime.ts';
+import { createAttributionSession, type LoadedModel } from '../models/index.ts';
+import type { ByteSource } from '../weights/source.ts';
+import { sha256Hex } from './canonical-json.ts';
+import { type EmbedProgress, embedModel } from './embed.ts';
+import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
+import { openModel } from './open-model.ts';
+import { PROBE_SET_V1, type ProbeSet, probeSetRef } from './probes/index.ts';
+import { type AbleSpec, type AttributionMethod, assertComparable, makeSpec, parseAttribution, specHash } from './spec.ts';
+
+const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
+
+/**
+ * A local model's identity: a GGUF file by its sha256 (named `name`, default the file's name); a
+ * model folder, named `name`, by the sha256 of the lines "<shard>:<sha256 of shard>\n" over its
+ * safetensors files in name order. WebCrypto, so Node and the tab hash alike.
+ */
+export async function localIdentity(files: ByteSource[], name?: string): Promise<ModelIdentity> {
+  const gguf = files.find((f) => base(f.name).toLowerCase().endsWith('.gguf'));
+  if (gguf) return { file: name ?? base(gguf.name), sha256: await sha256Hex(await gguf.read(0, gguf.size)) };
+  if (name === undefined) throw new Error('a model folder needs a name for its identity');
+  const shards = files.filter((f) => base(f.name).endsWith('.safetensors')).sort((a, b) => (base(a.name) < base(b.name) ? -1 : 1));
+  let lines = '';
+  for (const f of shards) lines += `${base(f.name)}:${await sha256Hex(await f.read(0, f.size))}\n`;
+  return { file: name, sha256: await sha256Hex(lines) };
+}
+
+/** The spec a method and probe set give, refused up front when it is not the one expected (an atlas's). */
+export async function checkedSpec(
+  probes: ProbeSet,
+  method: AttributionMethod,
+  expect?: { specHash: string; label: string },
+): Promise<{ spec: AbleSpec; specHash: string }> {
+  const spec = makeSpec({ probeSet: await probeSetRef(probes), attribution: method });
+  const hash = await specHash(spec);
+  if (expect) assertComparable({ specHash: hash, label: 'this embedding' }, expect);
+  return { spec, specHash: hash };
+}
+
+export type PipelinePhase = 'open' | 'hash';
+
+export interface PipelineOptions {
+  files: ByteSource[];
+  /** A hub model's identity; for local files the name its identity is stored under (see localIdentity). */
+  identity: ModelIdentity | { name?: string };
+  /** The model's name in messages and in the per-model fallback of aggregation. */
+  label: string;
+  runtime: Runtime;
+  probes: ProbeSet;
+  method: AttributionMethod;
+  /** onnxruntime intra-op threads (Node; the web binding reads env.wasm.numThreads). */
+  threads?: number;
+  /** Refuse before any work when the spec differs (an atlas's spec hash and a label for the error). */
+  expect?: { specHash: string; label: string };
+  /** Rewrites the loaded model before any graph is built (the tab upcasts float16 weights for WebGPU). */
+  prepareModel?: (m: LoadedModel) => LoadedModel;
+  /** The record's engine name/version and computed fields, given the provider that ran the graphs. */
+  describe: (provider: string) => Pick<EmbeddingRecord, 'engine' | 'computed'>;
+  onPhase?: (phase: PipelinePhase, detail: string) => void;
+  /** Before each graph is built: its length T and how many graphs so far, this one included. */
+  onSession?: (T: number, count: number) => void;
+  onProgress?: (p: EmbedProgress, sessions: number) => void;
+}
+
+export async function runPipeline(o: PipelineOptions): Promise<{ record: EmbeddingRecord; embedMs: number }> {
+  const checked = await checkedSpec(o.probes, o.method, o.expect);
+
+  o.onPhase?.('open', 'reading the weights and the tokenizer');
+  const opened = await openModel(o.files);
+  const model = o.prepareModel ? o.prepareModel(opened.model) : opened.model;
+  let sessions = 0;
+  const t0 = performance.now();
+  const res = await embedModel({
+    modelName: o.label,
+    tokenizer: opened.tokenizer,
+    hiddenSize: opened.spec.hidden,
+    probes: o.probes,
+    method: o.method,
+    sessions: (T, B, maxTargets) => {
+      sessions++;
+      o.onSession?.(T, sessions);
+      return createAttributionSession(o.runtime, model, { T, B, maxTargets, threads: o.threads });
+    },
+    onProgress: (p) => o.onProgress?.(p, sessions),
+  });
+  const embedMs = performance.now() - t0;
+  if (res.specHash !== checked.specHash) throw new Error(`spec hash changed while embedding (${res.specHash} vs ${checked.specHash})`);
+
+  let identity: ModelIdentity;
+  if ('hubId' in o.identity || 'file' in o.identity) identity = o.identity;
+  else {
+    o.onPhase?.('hash', 'hashing the weights for the model identity');
+    identity = await localIdentity(o.files, o.identity.name);
+  }
+  const { engine, computed } = o.describe(res.provider);
+  const record: EmbeddingRecord = {
+    format: 'able-embedding/1',
+    spec: res.spec,
+    specHash: res.specHash,
+    model: identity,
+    engine,
+    computed,
+    probeTimingsMs: res.probeTimingsMs.map((t) => Math.round(t * 10) / 10),
+    targetLogProbs: res.targetLogProbs,
+    dim: res.vector.length,
+    vector: res.vector,
+  };
+  return { record, embedMs };
+}
+
+/** The probe sets this build carries, by the sha256 a spec names them with. */
+const KNOWN_PROBE_SETS: ProbeSet[] = [PROBE_SET_V1];
+
+/**
+ * What a spec asks to compute: its probe set (one this build carries, matched by sha256) and its
+ * attribution method. No spec: the defaults (probe set v1, gxi).
+ */
+export async function specInputs(spec: AbleSpec | null | undefined): Promise<{ probes: ProbeSet; method: AttributionMethod }> {
+  if (!spec) return { probes: PROBE_SET_V1, method: { kind: 'gxi' } };
+  for (const set of KNOWN_PROBE_SETS) {
+    const ref = await probeSetRef(set);
+    if (ref.sha256 === spec.probeSet.sha256) return { probes: set, method: parseAttribution(spec.attribution) };
+  }
+  throw new Error(
+    `spec.probeSet: probe set "${spec.probeSet.id}" (sha256 ${spec.probeSet.sha256.slice(0, 12)}…) is not one this build carries ` +
+      `(${KNOWN_PROBE_SETS.map((s) => s.id).join(', ')}); use \`able embed --probes FILE\` with that probe set`,
+  );
+}
