@@ -78,3 +78,33 @@ export function nodeFilePort(write: WriteAll = writeAll): FilePort {
     },
   };
 }
+
+/**
+ * Checks before any work that `path` can be written: its folder exists, is a folder and takes a
+ * new file (probed by creating and removing one, which also catches read-only mounts and holds
+ * for root); `path` itself is not a folder. Hours of embedding must not end in "cannot write".
+ */
+export async function checkWritable(path: string, what = '--out'): Promise<void> {
+  const dir = dirname(path);
+  try {
+    if ((await stat(path)).isDirectory()) throw new Error(`${what} ${path}: is a folder; give a file name`);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
+  }
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(dir);
+  } catch {
+    throw new Error(`${what} ${path}: folder ${dir} does not exist`);
+  }
+  if (!st.isDirectory()) throw new Error(`${what} ${path}: ${dir} is not a folder`);
+  const probe = tempName(path);
+  try {
+    const fh = await open(probe, 'wx');
+    await fh.close();
+  } catch (e) {
+    throw new Error(`${what} ${path}: cannot write in ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  await rm(probe, { force: true });
+}
