@@ -127,7 +127,9 @@ export function decodeViewState(params: URLSearchParams): Decoded {
   const id = (key: string, label: string) => {
     const raw = params.get(key);
     if (raw === null) return null;
-    if (raw.length === 0 || raw.length > MAX_ID || /[\s<>"]/.test(raw)) {
+    // Any printable text is a possible id (lab ids are file names); React renders it as text, so
+    // only control characters and over-long values are refused.
+    if (raw.length === 0 || raw.length > MAX_ID || /[\u0000-\u001f\u007f]/.test(raw)) {
       problems.push(`${label} ${JSON.stringify(raw.slice(0, 40))} is not a valid model id`);
       return null;
     }
