@@ -15,7 +15,10 @@ if (!isMainThread) {
   const { fuzz } = await import('../test/fuzz/runner.ts');
   const { TARGETS } = await import('../test/fuzz/targets.ts');
   const t = TARGETS.find((x) => x.name === workerData.name)!;
+  const current = new Int32Array(workerData.current as SharedArrayBuffer);
   const rep = await fuzz(t, {
+    // the case now running, readable by the watchdog even while this thread is stuck
+    onCase: (i) => Atomics.store(current, 0, i),
     numRuns: workerData.cases,
     seed: workerData.seed,
     caseTimeoutMs: workerData.caseTimeoutMs,
@@ -37,16 +40,28 @@ if (!isMainThread) {
     const rep = await new Promise<any>((resolve) => {
       let last = Date.now();
       let done = 0;
+      const currentBuf = new SharedArrayBuffer(4);
+      const caseNow = () => Atomics.load(new Int32Array(currentBuf), 0);
       // a worker does not inherit tsx's loader: register it, then load this file as the worker
       const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
       const w = new Worker(boot, {
         eval: true,
-        workerData: { name, cases, seed, caseTimeoutMs: 2000 },
+        workerData: { name, cases, seed, caseTimeoutMs: 2000, current: currentBuf },
         resourceLimits: { maxOldGenerationSizeMb: heapMb },
       });
       const fail = (what: 'crashes' | 'hangs', kind: string, message: string) => {
         clearInterval(dog);
-        resolve({ target: name, cases: done, accepted: 0, errorKinds: {}, crashes: [], hangs: [], peakRssMiB: 0, [what]: [{ kind, message, input: `near case ${done}` }] });
+        resolve({
+          target: name,
+          cases: done,
+          accepted: 0,
+          errorKinds: {},
+          crashes: [],
+          hangs: [],
+          peakRssMiB: 0,
+          // replay: test/fuzz/replay.ts NAME CASE (same seed) prints the input
+          [what]: [{ kind, message, input: `case ${caseNow()} (seed ${seed}; replay with tsx test/fuzz/replay.ts "${name}" ${caseNow()} ${seed})` }],
+        });
       };
       const dog = setInterval(() => {
         if (Date.now() - last > stallS * 1000) {

@@ -23,6 +23,7 @@ import { ProjectionControls } from './projection/ProjectionControls';
 import { useProjection } from './projection/useProjection';
 import type { SetView } from './state/useUrlState';
 import type { Tab, ViewState } from './state/view-state';
+import { shareableUrl } from './state/share-url';
 
 interface Props {
   data: ExplorerData;
@@ -72,7 +73,7 @@ export function Explorer({ data, view, setView, about }: Props) {
   const startCompare = (i: number) => setView((s) => ({ ...s, compare: ids[i], tab: 'compare' }));
 
   const copyLink = async () => {
-    const url = window.location.href;
+    const url = shareableUrl(window.location.href);
     try {
       await navigator.clipboard.writeText(url);
       setCopied(inTab ? 'Link copied (without the model embedded in this tab)' : 'Link copied');

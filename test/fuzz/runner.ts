@@ -70,7 +70,7 @@ const showDefault = (x: unknown): string => {
 
 export async function fuzz<T>(
   target: FuzzTarget<T>,
-  o: { numRuns: number; seed?: number; caseTimeoutMs?: number; onProgress?: (cases: number) => void },
+  o: { numRuns: number; seed?: number; caseTimeoutMs?: number; onProgress?: (cases: number) => void; onCase?: (index: number, input: T) => void },
 ): Promise<FuzzReport> {
   const rep: FuzzReport = { target: target.name, cases: 0, accepted: 0, errorKinds: {}, crashes: [], hangs: [], ms: 0, peakRssMiB: 0 };
   const limit = o.caseTimeoutMs ?? 2000;
@@ -81,6 +81,7 @@ export async function fuzz<T>(
   };
   await fc.check(
     fc.asyncProperty(target.arbitrary, async (input) => {
+      o.onCase?.(rep.cases, input);
       const c0 = performance.now();
       try {
         await target.run(input);
