@@ -30,7 +30,7 @@ if (!isMainThread) {
   const seed = Number(arg('--seed', '20261204'));
   const only = arg('--only', '');
   const out = arg('--out', '');
-  const stallS = Number(arg('--stall-s', '60'));
+  const stallS = Number(arg('--stall-s', '120'));
   const heapMb = Number(arg('--heap-mb', '2048'));
   const { TARGETS } = await import('../test/fuzz/targets.ts');
   const names = TARGETS.map((t) => t.name).filter((n) => !only || n === only);
