@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
-import { hardeningHeaders, headersFile, isolationHeaders, servedHeaders } from './security-headers';
+import { hardeningHeaders, headersFile, isolationHeaders, servedHeaders } from './security-headers.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
