@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { type AttributionSession, bucketFor, embedModel } from '../src/able/embed.ts';
 import { openModel } from '../src/able/open-model.ts';
 import { PROBE_SET_V1, type ProbeSet } from '../src/able/probes/index.ts';
-import { NodeFileSource } from '../src/cli/node-source.ts';
-import { nodeRuntime } from '../src/engine/runtime-node.ts';
+import { NodeFileSource } from '../src/platform/node/node-source.ts';
+import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
 import { createAttributionSession } from '../src/models/index.ts';
 import { type Benchmark, measurePair, row, type Timing } from './lib/measure.ts';
 

@@ -2,7 +2,7 @@
 // vs forward + backward to the input embeddings, same weights, same T, onnxruntime-node, the two
 // sessions timed in alternation. Reverse mode should cost a small multiple of the forward pass
 // (classically ~2-3x).
-import { nodeRuntime } from '../src/engine/runtime-node.ts';
+import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
 import { type Benchmark, type BenchRow, measurePair, row } from './lib/measure.ts';
 import { buildShapeGraph, SMOLLM2 } from './lib/smollm2-shape.ts';
 

@@ -2,9 +2,9 @@
 // forward + backward to the input embeddings at a static T, on onnxruntime-node. Prints build,
 // session-creation and run times and peak RSS (absolute times; `npm run bench` reports ratios).
 // Usage: npx tsx bench/engine-smollm2-shape.ts [T=64] [runs=3] [layers=30]
-import { nodeRuntime } from '../src/engine/runtime-node.ts';
+import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
 import { peakRssMiB } from './lib/measure.ts';
-import { buildShapeGraph, randomWeights, SMOLLM2 } from './lib/smollm2-shape.ts';
+import { buildShapeGraph, randomWeights, SMOLLM2, weightBytes } from './lib/smollm2-shape.ts';
 
 const T = Number(process.argv[2] ?? 64);
 const runs = Number(process.argv[3] ?? 3);
@@ -23,12 +23,12 @@ const feeds = built.feeds(T);
 for (let r = 0; r < runs; r++) {
   const s = performance.now();
   const out = await session.run(feeds);
-  const gd = out.grad_embeds.data as Float32Array;
+  const gd = out.grad.data as Float32Array;
   let norm = 0;
   for (const v of gd) norm += v * v;
   console.log(
-    `run ${r + 1} (T=${T}, fwd+bwd): ${(performance.now() - s).toFixed(0)} ms; logprob ${(out.logprob.data as Float32Array)[0].toFixed(3)}, |grad| ${Math.sqrt(norm).toExponential(3)}`,
+    `run ${r + 1} (T=${T}, fwd+bwd): ${(performance.now() - s).toFixed(0)} ms; logprob ${(out.f.data as Float32Array)[0].toFixed(3)}, |grad| ${Math.sqrt(norm).toExponential(3)}`,
   );
 }
-console.log(`peak RSS ${peakRssMiB()} MiB (weights in JS: ${mib(randomWeights(layers).buffer.byteLength)} MiB)`);
+console.log(`peak RSS ${peakRssMiB()} MiB (weights in JS: ${mib(weightBytes(randomWeights(layers)))} MiB)`);
 await session.release();

@@ -2,8 +2,8 @@
 // initializes, so each thread count gets a fresh process. Times the same graph on
 // onnxruntime-node (same thread count) and onnxruntime-web/wasm here, prints one JSON line.
 // Usage: node --import tsx bench/ort-web-child.ts <threads> <layers> <T> <reps>
-import { nodeRuntime } from '../src/engine/runtime-node.ts';
-import { ortWeb, webRuntime } from '../src/engine/runtime-web.ts';
+import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
+import { ortWeb, webRuntime } from '../src/platform/web/runtime-web.ts';
 import { measurePair, peakRssMiB } from './lib/measure.ts';
 import { buildShapeGraph } from './lib/smollm2-shape.ts';
 
@@ -18,10 +18,10 @@ const webSession = await webRuntime(['wasm']).createSession(built.model);
 const grads: Record<string, Float32Array> = {};
 const [webTiming, nodeTiming] = await measurePair(
   async () => {
-    grads.web = (await webSession.run(feeds)).grad_embeds.data as Float32Array;
+    grads.web = (await webSession.run(feeds)).grad.data as Float32Array;
   },
   async () => {
-    grads.node = (await nodeSession.run(feeds)).grad_embeds.data as Float32Array;
+    grads.node = (await nodeSession.run(feeds)).grad.data as Float32Array;
   },
   reps,
 );

@@ -2,7 +2,7 @@
 // forward+backward graph (rotary tables and causal mask fed as inputs in both) with the length
 // dim symbolic ('T') vs fixed; onnxruntime-node session creation time. FINDINGS.md measured ORT's
 // allocation planner dominating creation when T is symbolic (~3x), hence static length buckets.
-import { nodeRuntime } from '../src/engine/runtime-node.ts';
+import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
 import { type Benchmark, measurePair, row } from './lib/measure.ts';
 import { buildShapeGraph, SMOLLM2, type ShapeGraph } from './lib/smollm2-shape.ts';
 
@@ -11,7 +11,7 @@ function creator(g: ShapeGraph, T: number) {
   const state = { logprob: Number.NaN };
   const create = async () => {
     const s = await nodeRuntime.createSession(g.model);
-    if (Number.isNaN(state.logprob)) state.logprob = (await s.run(g.feeds(T))).logprob.data[0] as number;
+    if (Number.isNaN(state.logprob)) state.logprob = (await s.run(g.feeds(T))).f.data[0] as number;
     await s.release();
   };
   return { create, state };

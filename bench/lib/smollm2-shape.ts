@@ -1,70 +1,44 @@
-// A random-weight graph of SmolLM2-135M's shape (d=576, 9 heads / 3 kv heads, SwiGLU 1536,
-// vocab 49152, tied head; 30 layers unless fewer are asked for), built with the engine's own
-// blocks: embeds -> decoder layers -> norm -> tied head -> sum of target log-probs, optionally
-// with the backward pass to the input embeddings. Shared by the engine benchmarks.
-import { grad } from '../../src/engine/autodiff.ts';
-import { type DecoderLayerWeights, decoderLayer } from '../../src/engine/blocks.ts';
-import { causalMask, linear, type RopeTables, rmsNorm, ropeTables, targetLogProb } from '../../src/engine/composites.ts';
+// A random-weight model of SmolLM2-135M's shape (d=576, 9 heads / 3 kv heads, SwiGLU 1536, vocab
+// 49152, tied head; 30 layers unless fewer are asked for), made and run by the models' own code:
+// the spec from a config.json (archSpecFromConfig), the tensors of the Llama family descriptor
+// (randomModel), and the attribution graph users' models get (buildAttributionGraph): ids ->
+// f = sum of target log-probs, optionally with df/dE. Shared by the engine benchmarks.
+import { Graph, grad, linear, op, primitives, type RopeTables, type Tensor, targetLogProb } from '../../src/engine/index.ts';
 import { type SerializedModel, toOnnx } from '../../src/engine/onnx-writer.ts';
-import { reduceSum } from '../../src/engine/ops.ts';
 import type { HostTensor } from '../../src/engine/runtime.ts';
-import { Graph, type Tensor } from '../../src/engine/tensor.ts';
+import { archSpecFromConfig, buildAttributionGraph, type LoadedModel } from '../../src/models/index.ts';
+import { randomModel } from '../../src/models/random-model.ts';
 
 export const SMOLLM2 = { layers: 30, d: 576, heads: 9, kvHeads: 3, headDim: 64, inter: 1536, vocab: 49152, theta: 100000 };
 const cfg = SMOLLM2;
 
-function layerShapes(l: number): [string, number[]][] {
-  const p = `model.layers.${l}`;
-  const kv = cfg.kvHeads * cfg.headDim;
-  return [
-    [`${p}.input_layernorm.weight`, [cfg.d]],
-    [`${p}.self_attn.q_proj.weight`, [cfg.d, cfg.d]],
-    [`${p}.self_attn.k_proj.weight`, [kv, cfg.d]],
-    [`${p}.self_attn.v_proj.weight`, [kv, cfg.d]],
-    [`${p}.self_attn.o_proj.weight`, [cfg.d, cfg.d]],
-    [`${p}.post_attention_layernorm.weight`, [cfg.d]],
-    [`${p}.mlp.gate_proj.weight`, [cfg.inter, cfg.d]],
-    [`${p}.mlp.up_proj.weight`, [cfg.inter, cfg.d]],
-    [`${p}.mlp.down_proj.weight`, [cfg.d, cfg.inter]],
-  ];
-}
+// Models are deterministic (seeded) and cached per layer count: each benchmark of a process reuses
+// them instead of allocating another half gigabyte.
+const cache = new Map<number, LoadedModel>();
 
-export interface RandomWeights {
-  layers: number;
-  /** All weights in one buffer (as a safetensors file would hold them); views into it. */
-  buffer: Float32Array;
-  views: Map<string, { shape: number[]; bytes: Uint8Array }>;
-}
-
-// Weights are deterministic (fixed LCG seed) and cached per layer count: each benchmark of a
-// process reuses them instead of allocating another half gigabyte.
-const cache = new Map<number, RandomWeights>();
-
-export function randomWeights(layers: number): RandomWeights {
+export function randomWeights(layers: number): LoadedModel {
   const hit = cache.get(layers);
   if (hit) return hit;
-  const shapes: [string, number[]][] = [['model.embed_tokens.weight', [cfg.vocab, cfg.d]]];
-  for (let l = 0; l < layers; l++) shapes.push(...layerShapes(l));
-  shapes.push(['model.norm.weight', [cfg.d]]);
-  const total = shapes.reduce((a, [, s]) => a + s.reduce((x, y) => x * y, 1), 0);
-  const buffer = new Float32Array(total);
-  let seed = 12345;
-  for (let i = 0; i < total; i++) {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    buffer[i] = (seed / 2 ** 32 - 0.5) * 0.08;
-  }
-  const views = new Map<string, { shape: number[]; bytes: Uint8Array }>();
-  let at = 0;
-  for (const [name, shape] of shapes) {
-    const n = shape.reduce((x, y) => x * y, 1);
-    if (name.endsWith('layernorm.weight') || name === 'model.norm.weight') buffer.subarray(at, at + n).fill(1);
-    views.set(name, { shape, bytes: new Uint8Array(buffer.buffer, at * 4, n * 4) });
-    at += n;
-  }
-  const w = { layers, buffer, views };
-  cache.set(layers, w);
-  return w;
+  const spec = archSpecFromConfig({
+    architectures: ['LlamaForCausalLM'],
+    hidden_size: cfg.d,
+    num_attention_heads: cfg.heads,
+    num_key_value_heads: cfg.kvHeads,
+    num_hidden_layers: layers,
+    intermediate_size: cfg.inter,
+    vocab_size: cfg.vocab,
+    rms_norm_eps: 1e-5,
+    rope_theta: cfg.theta,
+    hidden_act: 'silu',
+    tie_word_embeddings: true,
+  });
+  const model = randomModel(spec, { seed: 12345, scale: 0.04 });
+  cache.set(layers, model);
+  return model;
 }
+
+/** Bytes of the model's weights held in JS. */
+export const weightBytes = (m: LoadedModel) => [...m.tensors.values()].reduce((a, t) => a + t.bytes.byteLength, 0);
 
 export interface ShapeGraphOptions {
   layers: number;
@@ -84,65 +58,64 @@ export interface ShapeGraph {
   model: SerializedModel;
   nodeCount: number;
   buildMs: number;
-  /** Deterministic feeds for a concrete length T. */
+  /** Deterministic feeds for a concrete length T. Outputs: f [1] and, with backward, grad [1, T, d]. */
   feeds(T: number): Record<string, HostTensor>;
 }
 
 export function buildShapeGraph(o: ShapeGraphOptions): ShapeGraph {
   const t0 = performance.now();
-  const weights = randomWeights(o.layers);
-  const tablesAsInputs = o.tablesAsInputs || typeof o.T === 'string';
-  const g = new Graph();
-  const w: Record<string, Tensor> = {};
-  for (const [name, v] of weights.views) w[name] = g.weight(name, 'float32', v.shape, { bytes: v.bytes });
-  const embeds = g.input('embeds', 'float32', [1, o.T, cfg.d]);
-  const targets = g.input('targets', 'int64', [1, o.T, 1]);
-  let rot: RopeTables;
-  let mask: Tensor;
-  if (tablesAsInputs) {
-    rot = {
-      cos: g.input('cos', 'float32', [o.T, cfg.headDim / 2]),
-      sin: g.input('sin', 'float32', [o.T, cfg.headDim / 2]),
-      rotaryDim: cfg.headDim,
-      style: 'half',
-    };
-    mask = g.input('mask', 'bool', [o.T, o.T]);
-  } else {
-    const T = o.T as number;
-    rot = ropeTables(g, { T, rotaryDim: cfg.headDim, theta: cfg.theta, dtype: 'float32' });
-    mask = causalMask(g, T);
-  }
-  let h = embeds;
-  for (let l = 0; l < o.layers; l++) {
-    const p = `model.layers.${l}`;
-    const lw: DecoderLayerWeights = {
-      inputNorm: w[`${p}.input_layernorm.weight`],
-      q: w[`${p}.self_attn.q_proj.weight`],
-      k: w[`${p}.self_attn.k_proj.weight`],
-      v: w[`${p}.self_attn.v_proj.weight`],
-      o: w[`${p}.self_attn.o_proj.weight`],
-      postNorm: w[`${p}.post_attention_layernorm.weight`],
-      gate: w[`${p}.mlp.gate_proj.weight`],
-      up: w[`${p}.mlp.up_proj.weight`],
-      down: w[`${p}.mlp.down_proj.weight`],
-    };
-    h = decoderLayer(h, lw, { heads: cfg.heads, kvHeads: cfg.kvHeads, headDim: cfg.headDim, eps: 1e-5 }, rot, mask);
-  }
-  const logits = linear(rmsNorm(h, w['model.norm.weight'], 1e-5), w['model.embed_tokens.weight']);
-  const f = reduceSum(targetLogProb(logits, targets), [0, 1, 2], false);
-  g.output('logprob', f);
-  if (o.backward) g.output('grad_embeds', grad(f, [embeds])[0]);
-  const model = toOnnx(g, 'smollm2-shape');
+  const model = randomWeights(o.layers);
+  const tables = o.tablesAsInputs || typeof o.T === 'string';
+  const g = tables ? withTableInputs(model, o.T, o.backward) : buildAttributionGraph(model, { T: o.T as number, B: 1, backward: o.backward });
+  const onnx = toOnnx(g, 'smollm2-shape');
   const buildMs = performance.now() - t0;
-  return { model, nodeCount: model.nodeCount, buildMs, feeds: (T) => shapeFeeds(T, tablesAsInputs) };
+  return { model: onnx, nodeCount: onnx.nodeCount, buildMs, feeds: (T) => (tables ? tableFeeds(T) : idFeeds(T)) };
 }
 
-function shapeFeeds(T: number, tables: boolean): Record<string, HostTensor> {
-  const feeds: Record<string, HostTensor> = {
-    embeds: { dtype: 'float32', dims: [1, T, cfg.d], data: Float32Array.from({ length: T * cfg.d }, (_, i) => Math.sin(i) * 0.05) },
-    targets: { dtype: 'int64', dims: [1, T, 1], data: BigInt64Array.from({ length: T }, (_, i) => BigInt((i * 7919) % cfg.vocab)) },
+/**
+ * The same model through the Llama family's own forward, with the length T possibly symbolic: the
+ * rotary tables and the mask become inputs (buildAttributionGraph bakes them in for a static T).
+ * Inputs embeds [1, T, d] and targets int64 [1, T, 1]; f sums every position's target log-prob.
+ */
+function withTableInputs(model: LoadedModel, T: number | 'T', backward: boolean): Graph {
+  const { spec, family } = model;
+  const g = new Graph(primitives);
+  const w = new Map<string, Tensor>();
+  const weight = (name: string) => {
+    let t = w.get(name);
+    if (!t) {
+      const s = model.tensors.get(name)!;
+      t = g.weight(name, 'float32', s.shape, { bytes: s.bytes });
+      w.set(name, t);
+    }
+    return t;
   };
-  if (!tables) return feeds;
+  const embeds = g.input('embeds', 'float32', [1, T, cfg.d]);
+  const targets = g.input('targets', 'int64', [1, T, 1]);
+  const rot: RopeTables = {
+    cos: g.input('cos', 'float32', [T, cfg.headDim / 2]),
+    sin: g.input('sin', 'float32', [T, cfg.headDim / 2]),
+    rotaryDim: cfg.headDim,
+    style: 'half',
+  };
+  const mask = g.input('mask', 'bool', [T, T]);
+  const ctx = { g, spec, T: T as number, B: 1, dtype: 'float32' as const, w: weight, rope: () => rot, mask: () => mask };
+  const h = family.forward(ctx, embeds);
+  const f = op.reduceSum(targetLogProb(linear(h, weight(family.lmHeadName(spec))), targets), [0, 1, 2], false);
+  g.output('f', f);
+  if (backward) g.output('grad', grad(f, [embeds])[0]);
+  return g;
+}
+
+function idFeeds(T: number): Record<string, HostTensor> {
+  return {
+    ids: { dtype: 'int64', dims: [T], data: BigInt64Array.from({ length: T }, (_, i) => BigInt((i * 7919) % cfg.vocab)) },
+    targetMask: { dtype: 'float32', dims: [T], data: Float32Array.from({ length: T }, (_, i) => (i === 0 ? 0 : 1)) },
+    alpha: { dtype: 'float32', dims: [1], data: Float32Array.from([1]) },
+  };
+}
+
+function tableFeeds(T: number): Record<string, HostTensor> {
   const half = cfg.headDim / 2;
   const cos = new Float32Array(T * half);
   const sin = new Float32Array(T * half);
@@ -154,8 +127,11 @@ function shapeFeeds(T: number, tables: boolean): Record<string, HostTensor> {
     }
   const mask = new Uint8Array(T * T);
   for (let i = 0; i < T; i++) for (let j = 0; j <= i; j++) mask[i * T + j] = 1;
-  feeds.cos = { dtype: 'float32', dims: [T, half], data: cos };
-  feeds.sin = { dtype: 'float32', dims: [T, half], data: sin };
-  feeds.mask = { dtype: 'bool', dims: [T, T], data: mask };
-  return feeds;
+  return {
+    embeds: { dtype: 'float32', dims: [1, T, cfg.d], data: Float32Array.from({ length: T * cfg.d }, (_, i) => Math.sin(i) * 0.05) },
+    targets: { dtype: 'int64', dims: [1, T, 1], data: BigInt64Array.from({ length: T }, (_, i) => BigInt((i * 7919) % cfg.vocab)) },
+    cos: { dtype: 'float32', dims: [T, half], data: cos },
+    sin: { dtype: 'float32', dims: [T, half], data: sin },
+    mask: { dtype: 'bool', dims: [T, T], data: mask },
+  };
 }

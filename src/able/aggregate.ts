@@ -61,6 +61,7 @@ export function buildEmbedding(
   return f32;
 }
 
+/** The one cosine of the project (aggregation checks, kNN, layout, the app); a zero vector gives 0. */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`cosine: dimensions differ (${a.length} vs ${b.length})`);
   let ab = 0;
@@ -71,8 +72,7 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
     aa += a[i] * a[i];
     bb += b[i] * b[i];
   }
-  if (aa === 0 || bb === 0) throw new Error('cosine: zero vector');
-  return ab / Math.sqrt(aa * bb);
+  return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
 }
 
 /** Per-probe token results as the engine hands them over (one entry per probe, in probe-set order). */

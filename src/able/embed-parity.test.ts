@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openTiny, TINY_VARIANTS as VARIANTS, tinyFiles } from '../../test/tiny.ts';
-import { nodeRuntime } from '../engine/runtime-node.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
 import { cosine } from './aggregate.ts';
 import { runPipeline } from './pipeline.ts';
 import type { ProbeSet } from './probes/index.ts';

@@ -2,7 +2,7 @@
 // identity rule, the spec an atlas carries, and refusing a foreign spec before any file is read.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nodeRuntime } from '../engine/runtime-node.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
 import { BytesSource } from '../weights/source.ts';
 import { checkedSpec, localIdentity, runPipeline, specInputs } from './pipeline.ts';
 import { PROBE_SET_V1, probeSetRef } from './probes/index.ts';

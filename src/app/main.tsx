@@ -1,10 +1,13 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { configureOrt } from '../platform/web/ort';
 import { ErrorBoundary } from './ErrorBoundary';
-import { configureOrt } from './ort';
-import './engine-check'; // window.__ableEngineCheck: the e2e engine parity hook
 import './styles.css';
+
+// window.__ableEngineCheck, the e2e engine parity hook: only in the e2e build (vite build --mode e2e),
+// a dead branch the bundler drops from the shipped one.
+if (import.meta.env.MODE === 'e2e') void import('./engine-check');
 
 const { threads, note } = configureOrt();
 createRoot(document.getElementById('root')!).render(

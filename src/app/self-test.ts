@@ -1,5 +1,5 @@
 import { onnx } from 'onnx-proto';
-import { ort } from './ort';
+import { ort } from '../platform/web/ort';
 
 /**
  * A one-node model (y = x @ W, W constant) run with the WASM backend: proves the threaded

@@ -92,7 +92,7 @@ export async function checkFinished(bytes: Uint8Array, id: string, specHash: str
 
 /** Embeds this shard's models one by one; skips valid finished files; a failure is recorded, not fatal. */
 export async function buildAtlas(o: BuildOptions): Promise<BuildSummary> {
-  const log = o.log ?? console.log;
+  const log = o.log ?? (() => {});
   await o.files.mkdirp(o.outDir);
   const mine = shardEntries(o.manifest.models, o.shard);
   const res: BuildSummary = { done: [], skipped: [], redone: [], failed: [] };

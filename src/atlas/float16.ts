@@ -1,6 +1,7 @@
 // IEEE 754 half precision, the storage type of the atlas embedding block (embeddings.f16).
-// Node 20 has no Float16Array, so the conversion is written out: round to nearest, ties to even,
+// Node 20 has no Float16Array, so the encoding is written out: round to nearest, ties to even,
 // subnormals kept, overflow to infinity. Inputs are rounded to float32 first (vectors are float32).
+import { halfToFloat } from '../weights/dequant';
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
@@ -31,14 +32,8 @@ export function toFloat16Bits(value: number): number {
   return sign | half;
 }
 
-export function fromFloat16Bits(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >>> 10) & 0x1f;
-  const m = h & 0x3ff;
-  if (e === 0) return sign * m * 2 ** -24;
-  if (e === 0x1f) return m ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1 + m / 1024) * 2 ** (e - 15);
-}
+/** One float16 as a number: the weights' decoder (src/weights/dequant.ts), the one in the project. */
+export const fromFloat16Bits = halfToFloat;
 
 /** Little-endian float16 bytes of `values`. */
 export function encodeFloat16(values: ArrayLike<number>): Uint8Array {

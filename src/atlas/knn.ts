@@ -1,16 +1,7 @@
 // Cosine nearest neighbours in the full embedding space (METHOD.md section 6: never in the 2-D map).
+import { cosine } from '../able/aggregate';
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
+export { cosine };
 
 /** Full cosine similarity matrix (n x n, row-major) of the given vectors. */
 export function cosineMatrix(vectors: ArrayLike<number>[]): Float64Array {

@@ -1,6 +1,7 @@
 // The atlas manifest: which real models the atlas holds, with their lineage and scores, selected
 // deterministically from the Open LLM Leaderboard v2 table. The rule is spelled out in docs/atlas.md;
 // every constant it uses is exported here and recorded in the manifest itself.
+import { SUPPORTED_ARCHITECTURES } from '../models/registry';
 import { familyOf, isKnownFamily } from './family';
 import { type BenchmarkScores, type LeaderboardRow, listedParent, parseLeaderboard } from './leaderboard';
 
@@ -39,18 +40,8 @@ export interface Manifest {
   models: ManifestEntry[];
 }
 
-export const SUPPORTED_ARCHITECTURES = [
-  'LlamaForCausalLM',
-  'MistralForCausalLM',
-  'Qwen2ForCausalLM',
-  'Qwen3ForCausalLM',
-  'GemmaForCausalLM',
-  'Gemma2ForCausalLM',
-  'Gemma3ForCausalLM',
-  'GPT2LMHeadModel',
-  'GPTNeoXForCausalLM',
-  'Phi3ForCausalLM',
-];
+/** The architectures the engine runs: the manifest selects only these (from the family descriptors). */
+export { SUPPORTED_ARCHITECTURES };
 
 export const SELECTION = {
   rule: 'able-manifest-selection/1 (docs/atlas.md)',

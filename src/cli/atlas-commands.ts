@@ -32,7 +32,8 @@ export type BuildOptions = Omit<CoreBuildOptions, 'files'> & { files?: FilePort 
 export type { BuildSummary };
 
 /** `able atlas build` on the local disk (the loop itself is src/atlas/build.ts). */
-export const atlasBuild = (o: BuildOptions): Promise<BuildSummary> => buildAtlas({ ...o, files: o.files ?? nodeFilePort() });
+export const atlasBuild = (o: BuildOptions): Promise<BuildSummary> =>
+  buildAtlas({ ...o, files: o.files ?? nodeFilePort(), log: o.log ?? console.log });
 
 /** Reads every *.able.json and *.able.bin in a folder. */
 export async function readEmbeddings(dir: string): Promise<EmbeddingRecord[]> {

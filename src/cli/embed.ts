@@ -8,15 +8,15 @@ import { runPipeline } from '../able/pipeline.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from '../able/probes/index.ts';
 import { chooseThreads } from '../able/threads.ts';
 import { type AttributionMethod, DEFAULT_IG_STEPS, makeSpec, specHash } from '../able/spec.ts';
-import { nodeRuntime } from '../engine/runtime-node.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
 import { BlobSource, type ByteSource } from '../weights/index.ts';
 import { HubClient } from '../weights/hub.ts';
 import { readProbes, registerAtlasBuild } from './atlas-commands.ts';
 import { flag, positional } from './args.ts';
 import { commands } from './commands.ts';
-import { hubOptionsFromEnv, NodeHubCache } from './hub-cache-node.ts';
+import { hubOptionsFromEnv, NodeHubCache } from '../platform/node/hub-cache-node.ts';
+import { NodeFileSource } from '../platform/node/node-source.ts';
 import { checkWritable, replaceFiles } from './node-files.ts';
-import { NodeFileSource } from './node-source.ts';
 import { progressBar } from './progress.ts';
 
 export interface EmbedCliOptions {

@@ -1,13 +1,11 @@
-// VJP check of every composite helper (composites.ts, blocks.ts) against float64 central
+// VJP check of every composite helper (composites.ts) against float64 central
 // differences, on onnxruntime-node and onnxruntime-web (WASM, in Node).
 import { afterAll, describe, expect, it } from 'vitest';
-import * as blocks from './blocks.ts';
 import * as comp from './composites.ts';
 import { type GradCase, type GradCheckResult, gradCheck } from './gradcheck.ts';
 import * as op from './ops.ts';
-import type { Rng } from './random.ts';
-import { nodeRuntime } from './runtime-node.ts';
-import { ortWeb, webRuntime } from './runtime-web.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
+import { ortWeb, webRuntime } from '../platform/web/runtime-web.ts';
 import { type Tensor, typedArrayOf } from './tensor.ts';
 
 ortWeb.env.wasm.numThreads = 1;
@@ -17,16 +15,6 @@ const c = (label: string, shapes: number[][], build: GradCase['build']): GradCas
   inputs: shapes.map((shape) => ({ shape })),
   build,
 });
-
-/** A stored weight with seeded values, in the compute dtype (goes out as external data). */
-let wcount = 0;
-function weight(like: Tensor, shape: number[], rng: Rng, scale = 0.5): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const data = typedArrayOf(like.dtype, rng.normals(n, scale));
-  return like.graph.weight(`w${wcount++}`, like.dtype, shape, {
-    bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-  });
-}
 
 const rot = (x: Tensor, rotaryDim: number, style: 'half' | 'interleaved') =>
   comp.ropeTables(x.graph, { T: x.shape[x.rank - 2] as number, rotaryDim, theta: 10000, dtype: x.dtype, style });
@@ -75,48 +63,9 @@ const CASES: Record<string, GradCase[]> = {
       ),
     ),
   ],
-  ...(() => {
-    const layer = (x: Tensor, r: Rng) => {
-      const D = 8;
-      const w: blocks.DecoderLayerWeights = {
-        inputNorm: weight(x, [D], r),
-        q: weight(x, [8, D], r),
-        k: weight(x, [4, D], r),
-        v: weight(x, [4, D], r),
-        o: weight(x, [D, 8], r),
-        qBias: weight(x, [8], r),
-        postNorm: weight(x, [D], r),
-        gate: weight(x, [6, D], r),
-        up: weight(x, [6, D], r),
-        down: weight(x, [D, 6], r),
-      };
-      const cfg: blocks.DecoderConfig = { heads: 2, kvHeads: 1, headDim: 4, eps: 1e-6 };
-      return { w, cfg, rt: rot(x, 4, 'half'), mask: comp.causalMask(x.graph, 3) };
-    };
-    return {
-      selfAttention: [
-        c('selfAttention D=8 2q/1kv [2,3,8]', [[2, 3, 8]], ([x], r) => {
-          const { w, cfg, rt, mask } = layer(x, r);
-          return blocks.selfAttention(x, w, cfg, rt, mask);
-        }),
-      ],
-      swigluMlp: [
-        c('swigluMlp D=8 I=6 [2,3,8]', [[2, 3, 8]], ([x], r) => {
-          const { w, cfg } = layer(x, r);
-          return blocks.swigluMlp(x, w, cfg);
-        }),
-      ],
-      decoderLayer: [
-        c('decoderLayer [1,3,8]', [[1, 3, 8]], ([x], r) => {
-          const { w, cfg, rt, mask } = layer(x, r);
-          return blocks.decoderLayer(x, w, cfg, rt, mask);
-        }),
-      ],
-    };
-  })(),
 };
 
-const exported = [comp, blocks].flatMap((m) =>
+const exported = [comp].flatMap((m) =>
   Object.entries(m)
     .filter(([, v]) => typeof v === 'function')
     .map(([k]) => k),

@@ -48,29 +48,32 @@ export interface RopeTables {
 }
 
 /**
- * cos/sin tables [T, rotaryDim/2] for positions 0..T-1 as constants (static T). `invFreq`
- * overrides theta^(-2i/rotaryDim) (for scaled variants such as Llama 3's).
+ * cos/sin tables [T, rotaryDim/2] for positions 0..T-1 as constants (static T), the one rotary table
+ * of the engine. `invFreq` (the models' scaled variants, src/models/layers.ts) overrides
+ * theta^(-2i/rotaryDim); `float32Angles` rounds pos * invFreq to float32 as transformers does.
  */
 export function ropeTables(
   g: Graph,
   o: {
     T: number;
     rotaryDim: number;
-    theta: number;
     dtype: DType;
+    theta?: number;
     style?: 'half' | 'interleaved';
     invFreq?: ArrayLike<number>;
+    float32Angles?: boolean;
   },
 ): RopeTables {
   const half = o.rotaryDim / 2;
-  const inv =
-    o.invFreq ?? Array.from({ length: half }, (_, i) => o.theta ** ((-2 * i) / o.rotaryDim));
+  const theta = o.theta ?? 10000;
+  const inv = o.invFreq ?? Array.from({ length: half }, (_, i) => theta ** ((-2 * i) / o.rotaryDim));
   const cos = new Float64Array(o.T * half);
   const sin = new Float64Array(o.T * half);
   for (let t = 0; t < o.T; t++)
     for (let i = 0; i < half; i++) {
-      cos[t * half + i] = Math.cos(t * inv[i]);
-      sin[t * half + i] = Math.sin(t * inv[i]);
+      const a = o.float32Angles ? Math.fround(t * inv[i]) : t * inv[i];
+      cos[t * half + i] = Math.cos(a);
+      sin[t * half + i] = Math.sin(a);
     }
   return {
     cos: g.constant(o.dtype, [o.T, half], typedArrayOf(o.dtype, cos)),

@@ -5,6 +5,7 @@ import { toOnnx } from './onnx-writer.ts';
 import { mul, reduceSum } from './ops.ts';
 import { Rng } from './random.ts';
 import type { Runtime } from './runtime.ts';
+import { primitives } from './primitives.ts';
 import { Graph, type Tensor, typedArrayOf } from './tensor.ts';
 
 export interface GradCase {
@@ -26,7 +27,7 @@ export interface GradCheckResult {
 }
 
 function buildGraph(c: GradCase, dtype: 'float32' | 'float64', withGrad: boolean, seed: number) {
-  const g = new Graph();
+  const g = new Graph(primitives);
   const xs = c.inputs.map((s, i) => g.input(`x${i}`, dtype, s.shape));
   const y = c.build(xs, new Rng(seed + 1));
   const r = new Rng(seed + 2).normals(y.shape.reduce<number>((a, d) => a * (d as number), 1));

@@ -6,7 +6,8 @@ import { attention, causalMask, linear, rope, ropeTables } from './composites.ts
 import { toOnnx } from './onnx-writer.ts';
 import * as op from './ops.ts';
 import { Rng } from './random.ts';
-import { nodeRuntime } from './runtime-node.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
+import { primitives } from './primitives.ts';
 import { Graph } from './tensor.ts';
 
 const f32 = (a: ArrayLike<number>) => new Uint8Array(Float32Array.from(a).buffer);
@@ -16,7 +17,7 @@ it('symbolic batch and sequence dims give the same gradient as static ones', asy
   const W = rng.normals(5 * 4);
   const xv = Float32Array.from(rng.normals(2 * 3 * 4));
   const run = async (shape: (number | string)[]) => {
-    const g = new Graph();
+    const g = new Graph(primitives);
     const x = g.input('x', 'float32', shape);
     const y = linear(x, g.weight('W', 'float32', [5, 4], { bytes: f32(W) }));
     const loss = op.reduceSum(op.mul(y, y), [0, 1, 2], false);
@@ -32,7 +33,7 @@ it('symbolic batch and sequence dims give the same gradient as static ones', asy
 });
 
 it('the reverse pass builds no weight gradients', () => {
-  const g = new Graph();
+  const g = new Graph(primitives);
   const x = g.input('x', 'float32', [3, 4]);
   const W = g.weight('W', 'float32', [5, 4], { bytes: new Uint8Array(80) });
   const loss = op.reduceSum(linear(x, W), [0, 1], false);
@@ -52,7 +53,7 @@ it('attention (GQA, causal) and rotary forward values match a direct computation
   const qv = rng.normals(Hq * T * Dh);
   const kv = rng.normals(Hkv * T * Dh);
   const vv = rng.normals(Hkv * T * Dh);
-  const g = new Graph();
+  const g = new Graph(primitives);
   const q = g.input('q', 'float64', [1, Hq, T, Dh]);
   const k = g.input('k', 'float64', [1, Hkv, T, Dh]);
   const v = g.input('v', 'float64', [1, Hkv, T, Dh]);

@@ -1,6 +1,5 @@
 // Public API of the engine.
 export * from './autodiff.ts';
-export * from './blocks.ts';
 export * from './composites.ts';
 export * as op from './ops.ts';
 export { primitives, type Primitive } from './primitives.ts';

@@ -1,6 +1,5 @@
 // The graph-building API architectures are written in: one short function per primitive
 // (rules live in primitives.ts) plus the small shape helpers VJP rules need.
-import './primitives.ts';
 import {
   type DType,
   type Dim,

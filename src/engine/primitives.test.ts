@@ -5,8 +5,8 @@ import { type GradCase, type GradCheckResult, gradCheck } from './gradcheck.ts';
 import * as op from './ops.ts';
 import { primitives } from './primitives.ts';
 import type { Rng } from './random.ts';
-import { nodeRuntime } from './runtime-node.ts';
-import { ortWeb, webRuntime } from './runtime-web.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
+import { ortWeb, webRuntime } from '../platform/web/runtime-web.ts';
 import { typedArrayOf } from './tensor.ts';
 import type { Tensor } from './tensor.ts';
 

@@ -13,7 +13,6 @@ import {
   type Inferred,
   numel,
   type Shape,
-  setPrimitiveRegistry,
   type Tensor,
 } from './tensor.ts';
 
@@ -458,4 +457,3 @@ function zeroOf(d: DType) {
   throw new Error(`zeros of ${d}`);
 }
 
-setPrimitiveRegistry(primitives);

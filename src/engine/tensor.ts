@@ -56,11 +56,6 @@ export interface PrimInfer {
   infer(inputs: readonly Tensor[], attrs: Attrs): Inferred;
 }
 
-let registry: Record<string, PrimInfer> = {};
-/** primitives.ts registers itself here (avoids an import cycle between graph and rules). */
-export function setPrimitiveRegistry(r: Record<string, PrimInfer>): void {
-  registry = r;
-}
 
 export type TypedData =
   | Float32Array
@@ -76,6 +71,12 @@ export interface WeightSource {
 }
 
 export class Graph {
+  /**
+   * `rules`: the primitives' shape rules (`new Graph(primitives)`). Passed in rather than imported,
+   * so this module and primitives.ts, whose VJP rules build graphs, do not import each other.
+   */
+  constructor(readonly rules: Readonly<Record<string, PrimInfer>>) {}
+
   readonly tensors: Tensor[] = [];
   readonly outputs: { name: string; tensor: Tensor }[] = [];
   /** Where each symbolic dim can be read at run time: an input name and axis. */
@@ -122,7 +123,7 @@ export class Graph {
   }
 
   apply(op: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
-    const prim = registry[op];
+    const prim = this.rules[op];
     if (!prim) throw new Error(`unknown primitive ${op}`);
     for (const t of inputs) if (t.graph !== this) throw new Error(`${op}: tensor from another graph`);
     return this.add(op, inputs, attrs, prim.infer(inputs, attrs));

@@ -5,9 +5,9 @@
 // soft-capping. Gemma 3: per-head (1 + w) RMSNorm on q and k before rope, local rope base on
 // sliding layers.
 import { linear, op, type Tensor } from '../engine/index.ts';
-import type { Family, ForwardContext } from './family.ts';
+import type { ConfigContext, Family, ForwardContext, GgufContext, Json } from './family.ts';
 import { attendLayer, gatedMlp, layerPrefix, maybe, rms, splitHeads } from './layers.ts';
-import { llamaNames, llamaTensors } from './llama.ts';
+import { llamaGgufNames, llamaNames, llamaTensors } from './llama.ts';
 import type { ArchSpec } from './spec.ts';
 
 function tensors(s: ArchSpec): Map<string, number[]> {
@@ -46,4 +46,76 @@ function forward(ctx: ForwardContext, x: Tensor): Tensor {
   return norm(x, 'model.norm.weight');
 }
 
-export const gemma: Family = { ...llamaNames, tensors, forward };
+function fromConfig(s: ArchSpec, c: Json, x: ConfigContext): ArchSpec {
+  const g = x.generation;
+  const attnBias = !!c.attention_bias;
+  let { rope, ropeLocal, layerTypes } = s;
+  if (g === 3) {
+    const rp = c.rope_parameters;
+    if (rp?.full_attention || rp?.sliding_attention) {
+      rope = x.ropeOf({ rope_theta: 1e6, ...rp.full_attention });
+      ropeLocal = x.ropeOf({ rope_theta: 1e4, ...rp.sliding_attention });
+    } else {
+      rope = x.flatRope({ rope_theta: 1e6 });
+      ropeLocal = x.ropeOf({ rope_theta: c.rope_local_base_freq ?? 1e4 });
+    }
+  } else rope = x.flatRope({ rope_theta: 10000 });
+  // transformers' default layer types: Gemma 2 alternates, Gemma 3 has every 6th layer full
+  const pattern = g === 2 ? 2 : g === 3 ? (c.sliding_window_pattern ?? c._sliding_window_pattern ?? 6) : 0;
+  if (!x.hasLayerTypes && pattern > 0) layerTypes = layerTypes.map((_, i) => ((i + 1) % pattern ? 'sliding' : 'full'));
+  const later = g >= 2;
+  return {
+    ...s,
+    activation: x.activation(g === 1),
+    tiedEmbeddings: c.tie_word_embeddings ?? true,
+    embedScale: Math.fround(Math.sqrt(s.hidden)),
+    rope,
+    ropeLocal,
+    layerTypes,
+    attnScale: (later ? x.num(['query_pre_attn_scalar'], s.headDim) : s.headDim) ** -0.5,
+    attnSoftcap: later ? (c.attn_logit_softcapping ?? null) : null,
+    finalSoftcap: later ? (c.final_logit_softcapping ?? null) : null,
+    qkvBias: attnBias,
+    oBias: attnBias,
+  };
+}
+
+function fromGguf(s: ArchSpec, x: GgufContext): ArchSpec {
+  const g = x.generation;
+  const later = g >= 2;
+  // llama.cpp's swa patterns: Gemma 2 every 2nd layer full, Gemma 3 every 6th; Gemma 1 none
+  const pattern = g === 2 ? 2 : g === 3 ? 6 : 0;
+  const swa = s.slidingWindow !== null && pattern > 0;
+  // llama.cpp: Gemma 2/3 27B scale q.k by (hidden/heads)^-0.5, the others by head_dim^-0.5
+  const perHead = s.hidden / s.heads;
+  const qpas = later && perHead !== s.headDim && (s.layers === 46 || s.layers === 62) ? perHead : s.headDim;
+  const opt = (k: string) => {
+    const v = x.get(k);
+    return typeof v === 'number' && v > 0 ? v : null;
+  };
+  return {
+    ...s,
+    activation: 'gelu-tanh',
+    embedScale: Math.fround(Math.sqrt(s.hidden)),
+    // llama.cpp: Gemma 3 sliding layers use base 10000 without scaling
+    ropeLocal: g === 3 && s.rope ? { theta: 10000, rotaryDim: s.rope.rotaryDim, scaling: { type: 'default' } } : null,
+    layerTypes: s.layerTypes.map((_, i) => (swa && (i + 1) % pattern ? 'sliding' : 'full')),
+    slidingWindow: swa ? s.slidingWindow : null,
+    attnScale: qpas ** -0.5,
+    attnSoftcap: later ? opt('attn_logit_softcapping') : null,
+    finalSoftcap: later ? opt('final_logit_softcapping') : null,
+  };
+}
+
+export const gemma: Family = {
+  name: 'gemma',
+  hubArchitectures: { GemmaForCausalLM: 1, Gemma2ForCausalLM: 2, Gemma3ForCausalLM: 3 },
+  ggufArchitectures: { gemma: 1, gemma2: 2, gemma3: 3 },
+  fromConfig,
+  fromGguf,
+  // GGUF stores Gemma's norms as 1 + w
+  ggufNames: (s, n) => llamaGgufNames(s, n, { norm: 'gemmaNorm', sandwich: s.generation >= 2 }),
+  ...llamaNames,
+  tensors,
+  forward,
+};

@@ -3,7 +3,8 @@
 // llama q/k row permutation, Gemma's stored (1 + w) norms, GPT-2's transposed Conv1D weights,
 // GPT-NeoX's regrouped fused qkv. Quantized tensors are dequantized to float32.
 import { dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
-import { lookupGguf } from './registry.ts';
+import type { GgufFix } from './family.ts';
+import { familyOf, lookupGguf } from './registry.ts';
 import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, type RopeScaling } from './spec.ts';
 import type { StoredTensor, WeightStore } from './store.ts';
 
@@ -36,12 +37,10 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
   if (typeof arch !== 'string') throw new ModelConfigError(WHERE, 'missing general.architecture');
   const { family, generation } = lookupGguf(arch, `${WHERE} general.architecture`);
   const k = (s: string) => `${arch}.${s}`;
-  const known = f !== null;
   const names = new Set(f ? f.tensors.map((t) => t.name) : []);
   const embed = f?.tensors.find((t) => t.name === 'token_embd.weight');
   const hidden = num(k('embedding_length'));
   const heads = num(k('attention.head_count'));
-  const kvHeads = num(k('attention.head_count_kv'), heads);
   const headDim = num(k('attention.key_length'), hidden / heads);
   const layers = num(k('block_count'));
   const tokens = get('tokenizer.ggml.tokens');
@@ -49,6 +48,7 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
   if (!Number.isFinite(vocabSize)) throw new ModelConfigError(WHERE, 'cannot tell the vocabulary size');
   // Before anything is sized from them: counts within limits and, with the file, the layers present.
   const where = f && 'source' in f ? `${(f as GGUFFile).source.name}: ${WHERE}` : WHERE;
+  const kvHeads = num(k('attention.head_count_kv'), heads);
   checkSpecCounts({ vocabSize, hidden, layers, heads, kvHeads, headDim }, where, {
     vocabSize: k('vocab_size'),
     hidden: k('embedding_length'),
@@ -58,8 +58,7 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
     headDim: k('attention.key_length'),
   });
   if (f) checkLayerCount(layers, names, where, k('block_count'));
-  const isLayerNorm = family === 'gpt2' || family === 'gpt-neox';
-  const normEps = isLayerNorm ? num(k('attention.layer_norm_epsilon')) : num(k('attention.layer_norm_rms_epsilon'));
+  const normEps = family.layerNorm ? num(k('attention.layer_norm_epsilon')) : num(k('attention.layer_norm_rms_epsilon'));
   if (names.has('rope_factors_long.weight') || names.has('rope_factors_short.weight'))
     throw new ModelConfigError(WHERE, 'longrope (rope_factors_* tensors) is not implemented');
 
@@ -70,30 +69,11 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
     throw new ModelConfigError(WHERE, `rope scaling '${String(scalingType)}' is not implemented`);
   const theta = num(k('rope.freq_base'), 10000);
   const rotaryDim = num(k('rope.dimension_count'), headDim);
-  const rope = family === 'gpt2' ? null : { theta, rotaryDim, scaling };
-  // llama.cpp: Gemma 3 sliding layers use base 10000 without scaling
-  const ropeLocal = family === 'gemma' && generation === 3 ? { theta: 10000, rotaryDim, scaling: { type: 'default' as const } } : null;
-
+  // llama.cpp's default: a sliding window, when given, on every layer (families with patterns differ)
   const window = get(k('attention.sliding_window'));
-  let layerTypes: ('full' | 'sliding')[] = Array.from({ length: layers }, () => 'full');
-  let slidingWindow: number | null = null;
-  if (typeof window === 'number' && window > 0) {
-    // llama.cpp's swa patterns: Gemma 2 every 2nd layer full, Gemma 3 every 6th; others all sliding
-    const pattern = family === 'gemma' ? (generation === 2 ? 2 : generation === 3 ? 6 : 0) : 1;
-    if (pattern > 0) {
-      layerTypes = layerTypes.map((_, i) => (pattern === 1 || (i + 1) % pattern ? 'sliding' : 'full'));
-      slidingWindow = window;
-    }
-  }
-  const gemma23 = family === 'gemma' && generation >= 2;
-  // llama.cpp: Gemma 2/3 27B scale q.k by (hidden/heads)^-0.5, the others by head_dim^-0.5
-  const qpas = gemma23 && hidden / heads !== headDim && (layers === 46 || layers === 62) ? hidden / heads : headDim;
-  const opt = (s: string) => {
-    const v = get(k(s));
-    return typeof v === 'number' && v > 0 ? v : null;
-  };
-  return {
-    family,
+  const swa = typeof window === 'number' && window > 0;
+  const generic: ArchSpec = {
+    family: family.name,
     generation,
     architecture: `gguf:${arch}`,
     source: 'gguf',
@@ -105,20 +85,26 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
     headDim,
     intermediate: counted(num(k('feed_forward_length')), 'intermediate', k('feed_forward_length'), where),
     normEps,
-    activation: family === 'gemma' || family === 'gpt2' ? 'gelu-tanh' : family === 'gpt-neox' ? 'gelu-erf' : 'silu',
-    tiedEmbeddings: known ? !names.has('output.weight') : true,
-    embedScale: family === 'gemma' ? Math.fround(Math.sqrt(hidden)) : 1,
-    maxPositions: family === 'gpt2' ? num(k('context_length')) : 0,
-    rope,
-    ropeLocal,
-    layerTypes,
-    slidingWindow,
-    attnScale: qpas ** -0.5,
-    attnSoftcap: gemma23 ? opt('attn_logit_softcapping') : null,
-    finalSoftcap: gemma23 ? opt('final_logit_softcapping') : null,
-    ...(known ? biasesOf(names) : usualBiases(family)),
-    parallelResidual: family === 'gpt-neox' ? get(k('use_parallel_residual')) !== false : false,
+    activation: 'silu',
+    tiedEmbeddings: true,
+    embedScale: 1,
+    maxPositions: 0,
+    rope: { theta, rotaryDim, scaling },
+    ropeLocal: null,
+    layerTypes: Array.from({ length: layers }, () => (swa ? 'sliding' : 'full')),
+    slidingWindow: swa ? window : null,
+    attnScale: headDim ** -0.5,
+    attnSoftcap: null,
+    finalSoftcap: null,
+    // the family's usual biases; a file's tensor list overrides them below
+    qkvBias: false,
+    oBias: false,
+    mlpBias: false,
+    parallelResidual: false,
   };
+  const spec = family.fromGguf(generic, { generation, get: (s) => get(k(s)), num: (s, fallback) => num(k(s), fallback) });
+  if (f) Object.assign(spec, { tiedEmbeddings: !names.has('output.weight') }, biasesOf(names));
+  return spec;
 }
 
 function biasesOf(names: Set<string>) {
@@ -134,95 +120,22 @@ function counted(v: number, key: 'intermediate', name: string, where: string): n
   return v;
 }
 
-function usualBiases(family: ArchSpec['family']) {
-  const all = family === 'gpt2' || family === 'gpt-neox';
-  return { qkvBias: all || family === 'qwen2', oBias: all, mlpBias: all };
-}
-
-type Fix = 'none' | 'permuteQ' | 'permuteK' | 'gemmaNorm' | 'transpose' | 'neoxQkv';
-
 interface Mapping {
   gguf: string;
-  fix: Fix;
+  fix: GgufFix;
 }
 
 /** HF name -> GGUF name (+ the inverse of what the converter did) for one spec. */
 function nameMap(spec: ArchSpec, ggufNames: Set<string>): Map<string, Mapping> {
   const m = new Map<string, Mapping>();
-  const add = (hf: string, gguf: string, fix: Fix = 'none') => {
+  const add = (hf: string, gguf: string, fix: GgufFix = 'none') => {
     if (ggufNames.has(gguf)) m.set(hf, { gguf, fix });
   };
-  const wb = (hf: string, gguf: string, fix: Fix = 'none', biasFix: Fix = 'none') => {
+  const wb = (hf: string, gguf: string, fix: GgufFix = 'none', biasFix: GgufFix = 'none') => {
     add(`${hf}.weight`, `${gguf}.weight`, fix);
     add(`${hf}.bias`, `${gguf}.bias`, biasFix);
   };
-  const f = spec.family;
-  const llamaArch = spec.architecture === 'gguf:llama';
-  const gemma = f === 'gemma';
-  const normFix: Fix = gemma ? 'gemmaNorm' : 'none';
-  if (f === 'gpt2') {
-    const P = 'transformer.';
-    add(`${P}wte.weight`, 'token_embd.weight');
-    add(`${P}wpe.weight`, 'position_embd.weight');
-    add('lm_head.weight', 'output.weight');
-    wb(`${P}ln_f`, 'output_norm');
-    for (let i = 0; i < spec.layers; i++) {
-      const h = `${P}h.${i}.`;
-      const b = `blk.${i}.`;
-      wb(`${h}ln_1`, `${b}attn_norm`);
-      wb(`${h}ln_2`, `${b}ffn_norm`);
-      wb(`${h}attn.c_attn`, `${b}attn_qkv`, 'transpose');
-      wb(`${h}attn.c_proj`, `${b}attn_output`, 'transpose');
-      wb(`${h}mlp.c_fc`, `${b}ffn_up`, 'transpose');
-      wb(`${h}mlp.c_proj`, `${b}ffn_down`, 'transpose');
-    }
-    return m;
-  }
-  if (f === 'gpt-neox') {
-    const P = 'gpt_neox.';
-    add(`${P}embed_in.weight`, 'token_embd.weight');
-    add('embed_out.weight', 'output.weight');
-    wb(`${P}final_layer_norm`, 'output_norm');
-    for (let i = 0; i < spec.layers; i++) {
-      const h = `${P}layers.${i}.`;
-      const b = `blk.${i}.`;
-      wb(`${h}input_layernorm`, `${b}attn_norm`);
-      wb(`${h}post_attention_layernorm`, `${b}ffn_norm`);
-      wb(`${h}attention.query_key_value`, `${b}attn_qkv`, 'neoxQkv', 'neoxQkv');
-      wb(`${h}attention.dense`, `${b}attn_output`);
-      wb(`${h}mlp.dense_h_to_4h`, `${b}ffn_up`);
-      wb(`${h}mlp.dense_4h_to_h`, `${b}ffn_down`);
-    }
-    return m;
-  }
-  add('model.embed_tokens.weight', 'token_embd.weight');
-  add('lm_head.weight', 'output.weight');
-  add('model.norm.weight', 'output_norm.weight', normFix);
-  for (let i = 0; i < spec.layers; i++) {
-    const h = `model.layers.${i}.`;
-    const b = `blk.${i}.`;
-    add(`${h}input_layernorm.weight`, `${b}attn_norm.weight`, normFix);
-    if (gemma && spec.generation >= 2) {
-      add(`${h}post_attention_layernorm.weight`, `${b}post_attention_norm.weight`, normFix);
-      add(`${h}pre_feedforward_layernorm.weight`, `${b}ffn_norm.weight`, normFix);
-      add(`${h}post_feedforward_layernorm.weight`, `${b}post_ffw_norm.weight`, normFix);
-    } else add(`${h}post_attention_layernorm.weight`, `${b}ffn_norm.weight`, normFix);
-    const a = `${h}self_attn.`;
-    if (f === 'phi3') {
-      add(`${a}qkv_proj.weight`, `${b}attn_qkv.weight`);
-      add(`${h}mlp.gate_up_proj.weight`, `${b}ffn_up.weight`);
-    } else {
-      wb(`${a}q_proj`, `${b}attn_q`, llamaArch ? 'permuteQ' : 'none', llamaArch ? 'permuteQ' : 'none');
-      wb(`${a}k_proj`, `${b}attn_k`, llamaArch ? 'permuteK' : 'none', llamaArch ? 'permuteK' : 'none');
-      wb(`${a}v_proj`, `${b}attn_v`);
-      add(`${a}q_norm.weight`, `${b}attn_q_norm.weight`, normFix);
-      add(`${a}k_norm.weight`, `${b}attn_k_norm.weight`, normFix);
-      wb(`${h}mlp.gate_proj`, `${b}ffn_gate`);
-      wb(`${h}mlp.up_proj`, `${b}ffn_up`);
-    }
-    wb(`${a}o_proj`, `${b}attn_output`);
-    wb(`${h}mlp.down_proj`, `${b}ffn_down`);
-  }
+  familyOf(spec).ggufNames(spec, { add, wb });
   return m;
 }
 
@@ -245,7 +158,7 @@ function unpermuteLlama(x: Float32Array, rows: number, nHead: number): Float32Ar
   });
 }
 
-function applyFix(fix: Fix, x: Float32Array, shape: number[], spec: ArchSpec): Float32Array {
+function applyFix(fix: GgufFix, x: Float32Array, shape: number[], spec: ArchSpec): Float32Array {
   const rows = shape[0];
   switch (fix) {
     case 'permuteQ':

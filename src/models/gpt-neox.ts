@@ -64,6 +64,47 @@ function forward(ctx: ForwardContext, x: Tensor): Tensor {
 }
 
 export const gptNeox: Family = {
+  name: 'gpt-neox',
+  hubArchitectures: { GPTNeoXForCausalLM: 0 },
+  ggufArchitectures: { gptneox: 0 },
+  layerNorm: true,
+  fromConfig(s, c, x) {
+    const attnBias = c.attention_bias ?? true;
+    return {
+      ...s,
+      rope: x.flatRope({ rope_theta: c.rotary_emb_base ?? 10000, partial_rotary_factor: c.rotary_pct ?? 1 }),
+      qkvBias: attnBias,
+      oBias: attnBias,
+      mlpBias: true,
+      parallelResidual: c.use_parallel_residual ?? true,
+    };
+  },
+  fromGguf: (s, x) => ({
+    ...s,
+    activation: 'gelu-erf',
+    qkvBias: true,
+    oBias: true,
+    mlpBias: true,
+    parallelResidual: x.get('use_parallel_residual') !== false,
+  }),
+  ggufNames(spec, { add, wb }) {
+    add(`${P}embed_in.weight`, 'token_embd.weight');
+    add('embed_out.weight', 'output.weight');
+    wb(`${P}final_layer_norm`, 'output_norm');
+    for (let i = 0; i < spec.layers; i++) {
+      const h = `${P}layers.${i}.`;
+      const b = `blk.${i}.`;
+      wb(`${h}input_layernorm`, `${b}attn_norm`);
+      wb(`${h}post_attention_layernorm`, `${b}ffn_norm`);
+      // llama.cpp regroups the fused qkv as [q | k | v] over all heads
+      wb(`${h}attention.query_key_value`, `${b}attn_qkv`, 'neoxQkv', 'neoxQkv');
+      wb(`${h}attention.dense`, `${b}attn_output`);
+      wb(`${h}mlp.dense_h_to_4h`, `${b}ffn_up`);
+      wb(`${h}mlp.dense_4h_to_h`, `${b}ffn_down`);
+    }
+  },
+  // the untied head: `embed_out.weight` (Pythia) or `lm_head.weight` (transformers 5)
+  aliases: (name) => (name === 'embed_out.weight' ? ['lm_head.weight'] : []),
   tensors,
   forward,
   embedName: () => `${P}embed_in.weight`,

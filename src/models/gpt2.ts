@@ -62,7 +62,40 @@ function forward(ctx: ForwardContext, x: Tensor): Tensor {
   return ln(x, `${P}ln_f`);
 }
 
+const ALL_BIASES = { qkvBias: true, oBias: true, mlpBias: true };
+
 export const gpt2: Family = {
+  name: 'gpt2',
+  hubArchitectures: { GPT2LMHeadModel: 0 },
+  ggufArchitectures: { gpt2: 0 },
+  layerNorm: true,
+  fromConfig: (s, c, x) => ({
+    ...s,
+    intermediate: c.n_inner ?? 4 * s.hidden,
+    tiedEmbeddings: c.tie_word_embeddings ?? true,
+    maxPositions: x.num(['n_positions', 'max_position_embeddings']),
+    ...ALL_BIASES,
+  }),
+  fromGguf: (s, x) => ({ ...s, rope: null, activation: 'gelu-tanh', maxPositions: x.num('context_length'), ...ALL_BIASES }),
+  ggufNames(spec, { add, wb }) {
+    add(`${P}wte.weight`, 'token_embd.weight');
+    add(`${P}wpe.weight`, 'position_embd.weight');
+    add('lm_head.weight', 'output.weight');
+    wb(`${P}ln_f`, 'output_norm');
+    for (let i = 0; i < spec.layers; i++) {
+      const h = `${P}h.${i}.`;
+      const b = `blk.${i}.`;
+      wb(`${h}ln_1`, `${b}attn_norm`);
+      wb(`${h}ln_2`, `${b}ffn_norm`);
+      // Conv1D weights are stored [in, out]; llama.cpp transposes them
+      wb(`${h}attn.c_attn`, `${b}attn_qkv`, 'transpose');
+      wb(`${h}attn.c_proj`, `${b}attn_output`, 'transpose');
+      wb(`${h}mlp.c_fc`, `${b}ffn_up`, 'transpose');
+      wb(`${h}mlp.c_proj`, `${b}ffn_down`, 'transpose');
+    }
+  },
+  // hub files name tensors with or without the `transformer.` prefix
+  aliases: (name) => (name.startsWith(P) ? [name.slice(P.length)] : []),
   tensors,
   forward,
   embedName: () => `${P}wte.weight`,

@@ -1,10 +1,9 @@
 // The attribution graph of one model: token ids -> f (sum of target log-probs) and df/dE, for B
 // scaled copies of the input embeddings at once (IG steps), all in one ONNX graph.
-import { causalMask, type DType, Graph, grad, linear, op, type RopeTables, softcap, type Tensor } from '../engine/index.ts';
+import { causalMask, type DType, Graph, grad, linear, op, primitives, type RopeTables, ropeTables, softcap, type Tensor } from '../engine/index.ts';
 import type { ForwardContext } from './family.ts';
 import { invFreq } from './layers.ts';
 import type { LoadedModel } from './load.ts';
-import type { RopeSpec } from './spec.ts';
 
 export interface AttributionGraphOptions {
   /** Static sequence length (pad shorter inputs at the end; mask them out of targetMask). */
@@ -22,6 +21,8 @@ export interface AttributionGraphOptions {
    * is most of the work for large vocabularies (Gemma 3: V = 262144).
    */
   maxTargets?: number;
+  /** Output grad (default true); false gives the forward-only twin the benchmarks time it against. */
+  backward?: boolean;
 }
 
 /**
@@ -38,7 +39,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   const { spec, family } = model;
   if (!Number.isInteger(T) || T < 2) throw new Error(`buildAttributionGraph: T must be an integer >= 2, got ${T}`);
   if (!Number.isInteger(B) || B < 1) throw new Error(`buildAttributionGraph: B must be a positive integer, got ${B}`);
-  const g = new Graph();
+  const g = new Graph(primitives);
   const ids = g.input('ids', 'int64', [T]);
   const K = opts.maxTargets;
   if (K !== undefined && (!Number.isInteger(K) || K < 1 || K > T - 1))
@@ -80,7 +81,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
       if (!r) throw new Error(`${spec.architecture} has no rotary embedding`);
       let t = ropes.get(which);
       if (!t) {
-        t = ropeTables(g, r, T, dtype);
+        t = ropeTables(g, { T, rotaryDim: r.rotaryDim, invFreq: invFreq(r), float32Angles: true, dtype });
         ropes.set(which, t);
       }
       return t;
@@ -128,29 +129,8 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   }
 
   g.output('f', f);
-  g.output('grad', grad(f, [X])[0]);
+  if (opts.backward !== false) g.output('grad', grad(f, [X])[0]);
   g.output('embeds', E);
   if (opts.logits && logits) g.output('logits', op.reshape(op.slice(logits, 0, 0, 1), [T, spec.vocabSize]));
   return g;
-}
-
-/** cos/sin [T, rotaryDim/2] as transformers makes them: float32 angles pos * invFreq. */
-function ropeTables(g: Graph, r: RopeSpec, T: number, dtype: DType): RopeTables {
-  const inv = invFreq(r);
-  const half = inv.length;
-  const cos = new Float64Array(T * half);
-  const sin = new Float64Array(T * half);
-  for (let t = 0; t < T; t++)
-    for (let i = 0; i < half; i++) {
-      const a = Math.fround(t * inv[i]);
-      cos[t * half + i] = Math.cos(a);
-      sin[t * half + i] = Math.sin(a);
-    }
-  const data = (x: Float64Array) => (dtype === 'float64' ? x : Float32Array.from(x));
-  return {
-    cos: g.constant(dtype, [T, half], data(cos)),
-    sin: g.constant(dtype, [T, half], data(sin)),
-    rotaryDim: r.rotaryDim,
-    style: 'half',
-  };
 }

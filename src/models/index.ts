@@ -22,10 +22,9 @@
 export { archSpecFromConfig } from './config.ts';
 export type { Family, ForwardContext } from './family.ts';
 export { archSpecFromGguf, ggufStore } from './gguf.ts';
-export { FAMILIES } from './families.ts';
 export { type AttributionGraphOptions, buildAttributionGraph } from './graph.ts';
 export { type LoadedModel, loadModel } from './load.ts';
-export { GGUF_ARCHITECTURES, HF_ARCHITECTURES } from './registry.ts';
+export { FAMILIES, GGUF_ARCHITECTURES, HF_ARCHITECTURES, SUPPORTED_ARCHITECTURES } from './registry.ts';
 export {
   type AttributionResult,
   type AttributionSession,

@@ -2,7 +2,7 @@
 // Pre-norm RMSNorm decoder, rotary GQA attention, SwiGLU MLP. Qwen2 and Qwen3 reuse it with
 // q/k/v biases and per-head q/k norms (see qwen2.ts, qwen3.ts).
 import { linear, op, type Tensor } from '../engine/index.ts';
-import type { Family, ForwardContext } from './family.ts';
+import type { ConfigContext, Family, ForwardContext, GgufFix, GgufNames, Json } from './family.ts';
 import { attendLayer, gatedMlp, layerPrefix, maybe, rms, splitHeads } from './layers.ts';
 import type { ArchSpec } from './spec.ts';
 
@@ -78,9 +78,69 @@ export const llamaNames = {
   lmHeadName: (s: ArchSpec) => (s.tiedEmbeddings ? 'model.embed_tokens.weight' : 'lm_head.weight'),
 };
 
+/** config.json of the Llama-style families: rope as transformers 4 or 5 writes it, optional biases. */
+export function llamaConfig(s: ArchSpec, c: Json, x: ConfigContext): ArchSpec {
+  const attnBias = !!c.attention_bias;
+  return { ...s, rope: x.flatRope({ rope_theta: 10000 }), qkvBias: attnBias, oBias: attnBias };
+}
+
+/** Mistral and Phi-3 apply sliding_window to every layer when it is set; Llama has none. */
+export function slidingEverywhere(s: ArchSpec, x: ConfigContext): ArchSpec {
+  if (x.hasLayerTypes) return s;
+  const sliding = s.slidingWindow !== null && x.arch !== 'LlamaForCausalLM';
+  return { ...s, layerTypes: s.layerTypes.map(() => (sliding ? 'sliding' : 'full')) };
+}
+
+/**
+ * GGUF names of the Llama-style layout. llama.cpp permutes q/k rows of `llama` files for its
+ * interleaved rope (permute); Gemma stores norms as 1 + w (norm); Gemma 2/3 have sandwich norms.
+ */
+export function llamaGgufNames(
+  spec: ArchSpec,
+  n: GgufNames,
+  o: { permute?: boolean; norm?: GgufFix; sandwich?: boolean; projections?: (hf: string, gguf: string) => void } = {},
+): void {
+  const { add, wb } = n;
+  const norm = o.norm ?? 'none';
+  add('model.embed_tokens.weight', 'token_embd.weight');
+  add('lm_head.weight', 'output.weight');
+  add('model.norm.weight', 'output_norm.weight', norm);
+  for (let i = 0; i < spec.layers; i++) {
+    const h = layerPrefix(i);
+    const b = `blk.${i}.`;
+    add(`${h}input_layernorm.weight`, `${b}attn_norm.weight`, norm);
+    if (o.sandwich) {
+      add(`${h}post_attention_layernorm.weight`, `${b}post_attention_norm.weight`, norm);
+      add(`${h}pre_feedforward_layernorm.weight`, `${b}ffn_norm.weight`, norm);
+      add(`${h}post_feedforward_layernorm.weight`, `${b}post_ffw_norm.weight`, norm);
+    } else add(`${h}post_attention_layernorm.weight`, `${b}ffn_norm.weight`, norm);
+    const a = `${h}self_attn.`;
+    wb(`${a}o_proj`, `${b}attn_output`);
+    wb(`${h}mlp.down_proj`, `${b}ffn_down`);
+    // the input projections, unless the family fuses them (Phi-3)
+    if (o.projections) {
+      o.projections(h, b);
+      continue;
+    }
+    wb(`${a}q_proj`, `${b}attn_q`, o.permute ? 'permuteQ' : 'none', o.permute ? 'permuteQ' : 'none');
+    wb(`${a}k_proj`, `${b}attn_k`, o.permute ? 'permuteK' : 'none', o.permute ? 'permuteK' : 'none');
+    wb(`${a}v_proj`, `${b}attn_v`);
+    add(`${a}q_norm.weight`, `${b}attn_q_norm.weight`, norm);
+    add(`${a}k_norm.weight`, `${b}attn_k_norm.weight`, norm);
+    wb(`${h}mlp.gate_proj`, `${b}ffn_gate`);
+    wb(`${h}mlp.up_proj`, `${b}ffn_up`);
+  }
+}
+
 const PLAIN: LlamaVariant = { qkNorm: false };
 
 export const llama: Family = {
+  name: 'llama',
+  hubArchitectures: { LlamaForCausalLM: 0, MistralForCausalLM: 0 },
+  ggufArchitectures: { llama: 0 },
+  fromConfig: (s, c, x) => slidingEverywhere({ ...llamaConfig(s, c, x), mlpBias: !!c.mlp_bias }, x),
+  fromGguf: (s) => s,
+  ggufNames: (s, n) => llamaGgufNames(s, n, { permute: true }),
   ...llamaNames,
   tensors: (s) => llamaTensors(s, PLAIN),
   forward: (ctx, x) => llamaForward(ctx, x, PLAIN),

@@ -3,7 +3,7 @@
 import { linear, op, type Tensor } from '../engine/index.ts';
 import type { Family, ForwardContext } from './family.ts';
 import { act, attendLayer, layerPrefix, rms, splitHeads } from './layers.ts';
-import { llamaNames } from './llama.ts';
+import { llamaConfig, llamaGgufNames, llamaNames, slidingEverywhere } from './llama.ts';
 import type { ArchSpec } from './spec.ts';
 
 function tensors(s: ArchSpec): Map<string, number[]> {
@@ -41,4 +41,20 @@ function forward(ctx: ForwardContext, x: Tensor): Tensor {
   return rms(ctx, x, 'model.norm.weight');
 }
 
-export const phi3: Family = { ...llamaNames, tensors, forward };
+export const phi3: Family = {
+  name: 'phi3',
+  hubArchitectures: { Phi3ForCausalLM: 0 },
+  ggufArchitectures: { phi3: 0 },
+  fromConfig: (s, c, x) => slidingEverywhere({ ...llamaConfig(s, c, x), qkvBias: false, oBias: false }, x),
+  fromGguf: (s) => s,
+  ggufNames: (s, n) =>
+    llamaGgufNames(s, n, {
+      projections: (h, b) => {
+        n.add(`${h}self_attn.qkv_proj.weight`, `${b}attn_qkv.weight`);
+        n.add(`${h}mlp.gate_up_proj.weight`, `${b}ffn_up.weight`);
+      },
+    }),
+  ...llamaNames,
+  tensors,
+  forward,
+};

@@ -1,38 +1,33 @@
-// Which architectures we implement, by the names Hugging Face configs and GGUF files use.
-import { type FamilyName, UnsupportedArchitectureError } from './spec.ts';
+// The families this engine implements, and the lookups built from their descriptors: by the names
+// Hugging Face configs and GGUF files use, and by ArchSpec.family. Adding a family: its file
+// (see family.ts) and one line in FAMILIES.
+import type { Family } from './family.ts';
+import { gemma } from './gemma.ts';
+import { gpt2 } from './gpt2.ts';
+import { gptNeox } from './gpt-neox.ts';
+import { llama } from './llama.ts';
+import { phi3 } from './phi3.ts';
+import { qwen2 } from './qwen2.ts';
+import { qwen3 } from './qwen3.ts';
+import { type ArchSpec, UnsupportedArchitectureError } from './spec.ts';
+
+export const FAMILIES: readonly Family[] = [llama, qwen2, qwen3, gemma, gpt2, gptNeox, phi3];
 
 export interface ArchEntry {
-  family: FamilyName;
+  family: Family;
   /** Gemma generation; 0 elsewhere. */
   generation: number;
 }
 
-/** HF `architectures[0]` -> family. */
-export const HF_ARCHITECTURES: Readonly<Record<string, ArchEntry>> = {
-  LlamaForCausalLM: { family: 'llama', generation: 0 },
-  MistralForCausalLM: { family: 'llama', generation: 0 },
-  Qwen2ForCausalLM: { family: 'qwen2', generation: 0 },
-  Qwen3ForCausalLM: { family: 'qwen3', generation: 0 },
-  GemmaForCausalLM: { family: 'gemma', generation: 1 },
-  Gemma2ForCausalLM: { family: 'gemma', generation: 2 },
-  Gemma3ForCausalLM: { family: 'gemma', generation: 3 },
-  GPT2LMHeadModel: { family: 'gpt2', generation: 0 },
-  GPTNeoXForCausalLM: { family: 'gpt-neox', generation: 0 },
-  Phi3ForCausalLM: { family: 'phi3', generation: 0 },
-};
+const table = (names: (f: Family) => Readonly<Record<string, number>>): Readonly<Record<string, ArchEntry>> =>
+  Object.fromEntries(FAMILIES.flatMap((family) => Object.entries(names(family)).map(([n, generation]) => [n, { family, generation }])));
 
+/** HF `architectures[0]` -> family. */
+export const HF_ARCHITECTURES = table((f) => f.hubArchitectures);
 /** GGUF `general.architecture` -> family. */
-export const GGUF_ARCHITECTURES: Readonly<Record<string, ArchEntry>> = {
-  llama: { family: 'llama', generation: 0 },
-  qwen2: { family: 'qwen2', generation: 0 },
-  qwen3: { family: 'qwen3', generation: 0 },
-  gemma: { family: 'gemma', generation: 1 },
-  gemma2: { family: 'gemma', generation: 2 },
-  gemma3: { family: 'gemma', generation: 3 },
-  gpt2: { family: 'gpt2', generation: 0 },
-  gptneox: { family: 'gpt-neox', generation: 0 },
-  phi3: { family: 'phi3', generation: 0 },
-};
+export const GGUF_ARCHITECTURES = table((f) => f.ggufArchitectures);
+/** The Hugging Face architecture names a model must have to be embedded (the atlas manifest filters by these). */
+export const SUPPORTED_ARCHITECTURES: readonly string[] = Object.keys(HF_ARCHITECTURES);
 
 export function lookupHf(arch: string, where: string): ArchEntry {
   const e = Object.hasOwn(HF_ARCHITECTURES, arch) ? HF_ARCHITECTURES[arch] : undefined;
@@ -44,4 +39,10 @@ export function lookupGguf(arch: string, where: string): ArchEntry {
   const e = Object.hasOwn(GGUF_ARCHITECTURES, arch) ? GGUF_ARCHITECTURES[arch] : undefined;
   if (!e) throw new UnsupportedArchitectureError(arch, Object.keys(GGUF_ARCHITECTURES), where);
   return e;
+}
+
+export function familyOf(spec: ArchSpec): Family {
+  const f = FAMILIES.find((x) => x.name === spec.family);
+  if (!f) throw new UnsupportedArchitectureError(spec.family, FAMILIES.map((x) => x.name), 'ArchSpec.family');
+  return f;
 }

@@ -1,7 +1,8 @@
 // ArchSpec: one normalized description of a decoder-only transformer, whatever it was read from
 // (a Hugging Face config.json or GGUF metadata). Family forward functions read only this.
 
-export type FamilyName = 'llama' | 'qwen2' | 'qwen3' | 'gemma' | 'gpt2' | 'gpt-neox' | 'phi3';
+/** A family's name (registry.ts lists them: llama, qwen2, qwen3, gemma, gpt2, gpt-neox, phi3). */
+export type FamilyName = string;
 
 export type RopeScaling =
   | { type: 'default' }

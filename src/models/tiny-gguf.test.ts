@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeRuntime } from '../engine/runtime-node.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
 import { BytesSource, type GGUFFile, GGMLType, openSafetensors } from '../weights/index.ts';
 import { archSpecFromConfig, archSpecFromGguf, createAttributionSession, ggufStore, loadModel } from './index.ts';
 import { compareCase, type Golden, padCase } from './tiny-fixtures.ts';

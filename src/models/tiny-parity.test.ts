@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nodeRuntime } from '../engine/runtime-node.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
 import { BytesSource, openSafetensors } from '../weights/index.ts';
 import { archSpecFromConfig, createAttributionSession, type LoadedModel, loadModel, safetensorsStore } from './index.ts';
 import { type CaseFigures, compareCase, type Golden, padCase } from './tiny-fixtures.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gguf as hfGguf } from '@huggingface/gguf';
 import { describe, expect, it } from 'vitest';
-import { NodeFileSource } from '../cli/node-source.ts';
+import { NodeFileSource } from '../platform/node/node-source.ts';
 import { WeightsError } from './errors.ts';
 import { GGUFValueType, openGGUF } from './gguf.ts';
 import { BlobSource, BytesSource, HttpRangeSource } from './source.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type HubServer, startHubServer } from '../../test/hub-server.ts';
-import { hubOptionsFromEnv, NodeHubCache } from '../cli/hub-cache-node.ts';
+import { hubOptionsFromEnv, NodeHubCache } from '../platform/node/hub-cache-node.ts';
 import { HubClient, type HubProgress, parseRepoRef, shardsOf } from './hub.ts';
 import { MemoryHubCache } from './hub-cache-memory.ts';
 

@@ -7,7 +7,9 @@ import fc from 'fast-check';
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, parseEmbeddingBin, parseEmbeddingJson } from '../../src/able/embedding-file.ts';
 import { PROBE_SET_V1, probeSetRef, validateProbeSet } from '../../src/able/probes/index.ts';
 import { makeSpec, specHash } from '../../src/able/spec.ts';
+// biome-ignore lint/style/noRestrictedImports: ExplorerData is DOM-free and is what the app builds from an atlas (a fuzz target)
 import { ExplorerData } from '../../src/app/data/explorer-data.ts';
+// biome-ignore lint/style/noRestrictedImports: the share-link decoder is DOM-free (a fuzz target)
 import { decodeViewState, encodeViewState } from '../../src/app/state/view-state.ts';
 import { encodeFloat16 } from '../../src/atlas/float16.ts';
 import { type AtlasJson, readAtlas } from '../../src/atlas/format.ts';

@@ -27,8 +27,8 @@ import { parseEmbeddingJson } from '../../src/able/embedding-file.ts';
 import { openModel } from '../../src/able/open-model.ts';
 import { PROBE_SET_V1, type ProbeSet } from '../../src/able/probes/index.ts';
 import type { AttributionMethod } from '../../src/able/spec.ts';
-import { NodeFileSource } from '../../src/cli/node-source.ts';
-import { nodeRuntime } from '../../src/engine/runtime-node.ts';
+import { NodeFileSource } from '../../src/platform/node/node-source.ts';
+import { nodeRuntime } from '../../src/platform/node/runtime-node.ts';
 import { createAttributionSession } from '../../src/models/index.ts';
 import { segmentWords } from '../../src/text/words.ts';
 

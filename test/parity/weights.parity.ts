@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gguf as hfGguf } from '@huggingface/gguf';
 import { describe, expect, it } from 'vitest';
-import { NodeFileSource } from '../../src/cli/node-source.ts';
+import { NodeFileSource } from '../../src/platform/node/node-source.ts';
 import { openGGUF } from '../../src/weights/gguf.ts';
 
 const dir = process.env.ABLE_MODELS_DIR ?? '/tmp/models';

@@ -7,7 +7,7 @@ import { type BackendInfo, detectBackend } from '../backend';
 import type { ExplorerData } from '../data/explorer-data';
 import { download } from '../export/download';
 import { safeName } from '../export/export';
-import { ort } from '../ort';
+import { ort } from '../../platform/web/ort';
 import type { InTabPredictions } from './in-tab';
 import { PLACEMENT_K, SCORES_K } from './in-tab';
 import { type BackendChoice, formatBytes, MAX_WEIGHT_BYTES } from './messages';

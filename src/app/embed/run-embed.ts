@@ -4,11 +4,12 @@
 import pkg from '../../../package.json';
 import type { ModelIdentity } from '../../able/embedding-file';
 import { checkedSpec, runPipeline, specInputs } from '../../able/pipeline';
-import { ortWeb, webRuntime } from '../../engine/runtime-web';
+import { configureOrt } from '../../platform/web/ort';
+import { webRuntime } from '../../platform/web/runtime-web';
 import { HubClient } from '../../weights/hub';
 import { MemoryHubCache } from '../../weights/hub-cache-memory';
 import { BlobSource } from '../../weights/source';
-import { OpfsHubCache } from '../hub-cache-browser';
+import { OpfsHubCache } from '../../platform/web/hub-cache-browser';
 import { type EmbedEvent, type EmbedRequest, formatBytes } from './messages';
 import { withFloat32Weights } from './upcast';
 
@@ -103,9 +104,8 @@ export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void)
   }
 
   const providers = req.backend === 'wasm' || !(await webgpuAvailable()) ? ['wasm'] : ['webgpu', 'wasm'];
-  // The worker has its own copy of onnxruntime-web: configure it here, as src/app/ort.ts does for the page.
-  ortWeb.env.wasm.wasmPaths = '/ort/';
-  ortWeb.env.wasm.numThreads = req.threads;
+  // The worker has its own copy of onnxruntime-web: configured as the page's, with the page's threads.
+  configureOrt({ threads: req.threads });
   const { record, embedMs } = await runPipeline({
     files: files.map((f, i) => new BlobSource(f, names[i])),
     // A GGUF file keeps its own name as its identity; a folder takes the name chosen for it.

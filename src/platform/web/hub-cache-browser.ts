@@ -2,7 +2,7 @@
 // files plus a `complete` marker: appending writes a new chunk (OPFS writables copy the existing
 // file on open, so appending to one file would cost O(n^2) for a multi-GB download), and the
 // complete file is a Blob over the chunk Files, which the browser reads lazily from disk.
-import type { HubCache } from '../weights/hub';
+import type { HubCache } from '../../weights/hub';
 
 const MARKER = 'complete';
 

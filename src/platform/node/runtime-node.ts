@@ -1,7 +1,7 @@
 // Node binding (onnxruntime-node). Node-only: imported by the CLI, tests and benches, never
 // by the app.
 import * as ort from 'onnxruntime-node';
-import { makeRuntime, type OrtModule, type Runtime } from './runtime.ts';
+import { makeRuntime, type OrtModule, type Runtime } from '../../engine/runtime.ts';
 
 export const nodeRuntime: Runtime = makeRuntime(
   ort as unknown as OrtModule,

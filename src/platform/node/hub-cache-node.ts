@@ -5,7 +5,7 @@ import { openAsBlob } from 'node:fs';
 import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { HubCache, HubOptions } from '../weights/hub.ts';
+import type { HubCache, HubOptions } from '../../weights/hub.ts';
 
 export class NodeHubCache implements HubCache {
   private readonly root: string;

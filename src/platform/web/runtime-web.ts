@@ -1,7 +1,7 @@
 // onnxruntime-web binding: WebGPU first, then WASM by default (the provider that actually
 // loaded the model is reported). Works in the browser and in Node (WASM only there).
 import * as ort from 'onnxruntime-web';
-import { makeRuntime, type OrtModule, type Runtime } from './runtime.ts';
+import { makeRuntime, type OrtModule, type Runtime } from '../../engine/runtime.ts';
 
 export function webRuntime(providers: string[] = ['webgpu', 'wasm']): Runtime {
   return makeRuntime(

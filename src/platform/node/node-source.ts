@@ -1,7 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { WeightsError } from '../weights/errors.ts';
-import { type ByteSource, checkRange } from '../weights/source.ts';
+import { WeightsError } from '../../weights/errors.ts';
+import { type ByteSource, checkRange } from '../../weights/source.ts';
 
 /** A local file read by range (positional reads, nothing loaded whole). */
 export class NodeFileSource implements ByteSource {
