@@ -30,7 +30,7 @@ async function readJson(src: ByteSource): Promise<any> {
  * tokenizer_config.json, model.safetensors or shards listed by model.safetensors.index.json).
  * Unsupported architectures and wrong shapes fail here, before any graph is built.
  */
-export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
+export async function openModel(files: ByteSource[], opts: { checkSpec?: (spec: models.ArchSpec) => void } = {}): Promise<OpenedModel> {
   const byName = new Map(files.map((f) => [base(f.name), f]));
   const ggufs = files.filter((f) => base(f.name).toLowerCase().endsWith('.gguf'));
   if (ggufs.length > 1) throw new Error(`several GGUF files given (${ggufs.map((f) => base(f.name)).join(', ')}): pick one`);
@@ -38,6 +38,7 @@ export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
     const gguf = await openGGUF(ggufs[0]);
     // The whole file, not just metadata: tied heads and biases show only in the tensor list.
     const spec = models.archSpecFromGguf(gguf);
+    opts.checkSpec?.(spec); // before any weight is read (the memory guard)
     const model = await models.loadModel(spec, models.ggufStore(gguf, spec));
     return { spec, model, tokenizer: tokenizerFromGguf(gguf.metadata), format: 'gguf', weightFiles: [base(ggufs[0].name)] };
   }
@@ -45,6 +46,7 @@ export async function openModel(files: ByteSource[]): Promise<OpenedModel> {
   const config = byName.get('config.json');
   if (!config) throw new Error('no config.json and no .gguf file: give a GGUF file or a model folder with config.json');
   const spec = models.archSpecFromConfig(await readJson(config));
+  opts.checkSpec?.(spec);
   const index = byName.get('model.safetensors.index.json');
   let shardNames: string[];
   if (index) {

@@ -89,3 +89,14 @@ describe('unusual files (defect 10)', () => {
     expect(rec.vector.length).toBe(rec.dim);
   });
 });
+
+describe('memory guard before work starts', () => {
+  it('a model estimated above --memory-limit is refused with the numbers', async () => {
+    const dir = tinyLlama();
+    await expect(embed().run([dir, '--out', join(work, 'm.able.json'), '--memory-limit', '100M'])).rejects.toThrow(
+      /not enough memory: this model \(1 M parameters, 3 layers, vocabulary 32000\) needs about \d+ MiB .* but --memory-limit is 100 MiB/,
+    );
+    expect(() => embedOptionsFromArgs(['--memory-limit', 'lots'])).toThrow('--memory-limit: "lots" is not a size such as 6G or 512M');
+    expect(embedOptionsFromArgs(['--memory-limit', '6G']).memoryBytes).toBe(6 * 2 ** 30);
+  });
+});

@@ -1,6 +1,6 @@
 // `able embed`: one model's ABLE embedding, from a hub id, a model folder or a GGUF file.
 import { readdirSync, type Stats, statSync } from 'node:fs';
-import { availableParallelism, hostname } from 'node:os';
+import { availableParallelism, hostname, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
@@ -27,6 +27,8 @@ export interface EmbedCliOptions {
   /** For local files: the name stored as the model's identity (default: the file or folder name). */
   name?: string;
   quiet?: boolean;
+  /** bytes the run may use (default: the machine's total memory) */
+  memoryBytes?: number;
 }
 
 /** stat that follows links; null when nothing (or a dangling link) is there. */
@@ -99,6 +101,8 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
     probes: o.probes,
     method: o.method,
     threads: o.threads,
+    // the machine's memory: a model that cannot fit is refused before its weights are read
+    memoryLimit: { bytes: o.memoryBytes ?? totalmem(), what: o.memoryBytes ? '--memory-limit' : "this machine's memory" },
     describe: () => ({
       engine: { name: pkg.name, version: pkg.version, provider: 'cpu' },
       computed: {
@@ -113,6 +117,14 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
   });
   bar?.end();
   return record;
+}
+
+/** --memory-limit 6G / 512M / bytes */
+export function memoryLimitArg(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([KMGT]?)i?B?$/i.exec(v.trim());
+  if (!m || Number(m[1]) <= 0) throw new Error(`--memory-limit: "${v}" is not a size such as 6G or 512M`);
+  return Math.round(Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()));
 }
 
 /** --method / --steps / --probes / --threads, shared by `embed` and `atlas build`. */
@@ -143,6 +155,7 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     threads,
     where: flag(args, '--where'),
     name: flag(args, '--name'),
+    memoryBytes: memoryLimitArg(flag(args, '--memory-limit')),
   };
 }
 
@@ -156,7 +169,8 @@ commands.push({
     `  --steps m                   integrated-gradient steps for ig (default ${DEFAULT_IG_STEPS})`,
     '  --probes FILE               probe set JSON (default: the built-in v1)',
     '  --out FILE                  output (default <model>.<spec hash>.able.json; .bin writes the binary form)',
-    '  --threads N                 onnxruntime intra-op threads',
+    '  --threads N                 onnxruntime intra-op threads (at most the cores)',
+    "  --memory-limit SIZE         refuse a model estimated to need more (default: the machine's memory)",
     '  --where TEXT                provenance note stored in the file (default: host name)',
     '  --name NAME                 identity name for a local model (default: its file or folder name)',
     '',
