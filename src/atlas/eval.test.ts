@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type EvalModel, evalMarkdown, type PairType, pairTypes, prepare, relationTask, routingTask, runEval } from './eval';
+import { behaviourTables } from './behaviour';
+import { DEFAULT_EVAL, type EvalModel, evalMarkdown, evaluateSection, type PairType, pairTypes, prepare, relationTask, routingTask, runEval } from './eval';
 import ref from './fixtures/metrics-scipy.json';
 import { cosineMatrix } from './knn';
 import { mulberry32 } from './random';
@@ -101,5 +102,56 @@ describe('routingTask', () => {
     const res = routingTask({ models: ['x', 'y'], correctness: [[1, 0], [0, 0], [1, 1], [0, 1]] });
     expect(res).toMatchObject({ status: 'baselines only', bestSingle: { model: 'x', accuracy: 0.5 }, oracleAccuracy: 0.75 });
     expect(routingTask(null).status).toBe('not supplied');
+  });
+});
+
+describe('pair tables (behavioural baselines)', () => {
+  // The scipy fixture's vectors: a table of their cosines must score exactly as the vectors do.
+  const ids = ref.relation.V.map((_, i) => `m${i}`);
+  const sim = cosineMatrix(ref.relation.V);
+  const table = { ids, similarity: ids.map((_, i) => ids.map((_, j) => sim[i * ids.length + j])) };
+  const types = ref.relation.types as PairType[];
+  // models whose pairTypes (with directOnly) equal the fixture's types: edges wherever the fixture says related
+  const models = ids.map((id, i) => {
+    const lineage: EvalModel['lineage'] = [];
+    let p = 0;
+    for (let a = 0; a < ids.length; a++)
+      for (let b = a + 1; b < ids.length; b++, p++) if (b === i && types[p] !== 'unrelated') lineage.push({ parent: ids[a], type: types[p] as never });
+    return m(id, 'other (test)', lineage); // an unknown family: pairs without an edge are unrelated
+  });
+
+  it('a table of the vectors own cosines gives the vector result', () => {
+    const vectors = new Map(ids.map((id, i) => [id, ref.relation.V[i]]));
+    const s = evaluateSection(models, { vec: vectors, tab: table }, { ...DEFAULT_EVAL, center: false });
+    expect(s.representations.tab.relation).toEqual(s.representations.vec.relation);
+    expect(s.representations.tab.relation!.auc).toBeCloseTo(ref.relation.auc, 12);
+    expect(s.representations.tab.benchmarks).toBeNull();
+  });
+
+  it('runEval uses a table only in families it covers, and refuses pairs without a value', () => {
+    const able = new Map(ids.map((id, i) => [id, ref.relation.V[i]]));
+    const partial = { ids: ids.slice(1), similarity: table.similarity.slice(1).map((r) => r.slice(1)) };
+    const fam = models.map((x) => ({ ...x, family: 'F' }));
+    const r = runEval({ models: fam, able, pairwise: { full: table, partial }, options: { center: false } });
+    expect(Object.keys(r.byFamily.F.representations)).toEqual(['able', 'full']);
+    const holes = { ids, similarity: table.similarity.map((r, i) => r.map((x, j) => (i === 0 && j === 1 ? Number.NaN : x))) };
+    expect(() => runEval({ models: fam, able, pairwise: { holes } })).toThrow(/no value for m0 and m1/);
+  });
+
+  it('behaviourTables reads the lab file: minus the symmetric KL, no value across groups', () => {
+    const t = behaviourTables({
+      groups: {
+        g1: { models: ['a', 'b'], klSym: [[0, 0.5], [0.5, 0]], probeTopKSymKl: [[0, 2], [2, 0]] },
+        g2: { models: ['c'], klSym: [[0]], probeTopKSymKl: [[0]] },
+      },
+    });
+    expect(t['output-kl'].ids).toEqual(['a', 'b', 'c']);
+    expect(t['output-kl'].similarity[0][1]).toBe(-0.5);
+    expect(t['output-topk'].similarity[1][0]).toBe(-2);
+    expect(t['output-kl'].similarity[0][2]).toBeNaN();
+    expect(() => behaviourTables({ groups: { g: { models: ['a'], klSym: [[0, 1]], probeTopKSymKl: [[0]] } } })).toThrow(
+      /groups\.g\.klSym is not a 1 x 1 table/,
+    );
+    expect(() => behaviourTables({})).toThrow(/no "groups"/);
   });
 });

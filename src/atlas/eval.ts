@@ -17,6 +17,32 @@ export interface EvalModel {
 export type PairType = RelationType | 'unrelated';
 export type Vectors = ArrayLike<number>[];
 
+/**
+ * A representation known only through its pairs: similarity[i][j] of models ids[i] and ids[j] (e.g.
+ * minus a symmetric KL divergence of their next-token distributions). Baselines that are no vectors
+ * (the lab's behavioural tables) enter the relation task this way; they have no benchmark task.
+ */
+export interface PairTable {
+  ids: string[];
+  similarity: number[][];
+}
+export type Representation = Map<string, ArrayLike<number>> | PairTable;
+
+const covers = (r: Representation, id: string) => (r instanceof Map ? r.has(id) : r.ids.includes(id));
+
+function tableSimilarity(t: PairTable, ids: string[]): Float64Array {
+  const at = new Map(t.ids.map((id, i) => [id, i]));
+  const n = ids.length;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const v = t.similarity[at.get(ids[i])!][at.get(ids[j])!];
+      if (!Number.isFinite(v)) throw new Error(`eval: the pair table has no value for ${ids[i]} and ${ids[j]}`);
+      out[i * n + j] = v;
+    }
+  return out;
+}
+
 export interface EvalOptions {
   /** center each dimension over the evaluated models, then unit-normalize (same for every representation) */
   center: boolean;
@@ -173,21 +199,29 @@ export interface EvalSection {
 /** Runs both tasks for each representation on the same models (the intersection of those given). */
 export function evaluateSection(
   models: EvalModel[],
-  reps: Record<string, Map<string, ArrayLike<number>>>,
+  reps: Record<string, Representation>,
   opts: EvalOptions = DEFAULT_EVAL,
   /** within one family: a pair counts as related only through a direct lineage edge */
   directOnly = false,
 ): EvalSection {
-  const kept = models.filter((m) => Object.values(reps).every((r) => r.has(m.id)));
+  const kept = models.filter((m) => Object.values(reps).every((r) => covers(r, m.id)));
   const out: EvalSection = { models: kept.map((m) => m.id), representations: {} };
   const types = pairTypes(kept).map((t) => (directOnly && t === 'same-family' ? 'unrelated' : t));
   const scored = kept.filter((m) => m.benchmarks !== null);
+  const enough = kept.length >= opts.minModels && types.some((t) => t !== 'unrelated') && types.includes('unrelated');
   for (const [name, r] of Object.entries(reps)) {
+    if (!(r instanceof Map)) {
+      const sim = tableSimilarity(
+        r,
+        kept.map((m) => m.id),
+      );
+      out.representations[name] = { relation: enough ? relationTask(sim, kept.length, types, opts.folds) : null, benchmarks: null };
+      continue;
+    }
     const X = prepare(
       kept.map((m) => r.get(m.id)!),
       opts.center,
     );
-    const enough = kept.length >= opts.minModels && types.some((t) => t !== 'unrelated') && types.includes('unrelated');
     const relation = enough ? relationTask(cosineMatrix(X), kept.length, types, opts.folds) : null;
     const Xs = prepare(
       scored.map((m) => r.get(m.id)!),
@@ -254,6 +288,8 @@ export function runEval(args: {
   /** output-based baseline (targetLogProbs); absent when the embedding files are not at hand */
   output?: Map<string, ArrayLike<number>>;
   params?: Map<string, ArrayLike<number>>;
+  /** pairwise baselines (same-tokenizer behavioural tables); used within families, on the models they cover */
+  pairwise?: Record<string, PairTable>;
   routing?: RoutingInput | null;
   options?: Partial<EvalOptions>;
 }): EvalReport {
@@ -275,7 +311,11 @@ export function runEval(args: {
   const byFamily: Record<string, EvalSection> = {};
   for (const f of [...new Set(args.models.map((m) => m.family))].sort()) {
     const group = args.models.filter((m) => m.family === f);
-    if (group.length >= opts.minModels) byFamily[f] = evaluateSection(group, base, opts, true);
+    if (group.length < opts.minModels) continue;
+    // A behavioural table enters a family's section when it covers the family (else ABLE would be
+    // scored on fewer models than it has); all representations are scored on the same models.
+    const tables = Object.entries(args.pairwise ?? {}).filter(([, t]) => group.every((m) => t.ids.includes(m.id)));
+    byFamily[f] = evaluateSection(group, { ...base, ...Object.fromEntries(tables) }, opts, true);
   }
   return {
     format: 'able-atlas-eval/1',

@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { parseLeaderboard } from './leaderboard';
 import { buildManifest, type Manifest, manifestJson, parentEdge, SUPPORTED_ARCHITECTURES } from './manifest';
 
-const csvPath = fileURLToPath(new URL('../../../shared/data/open-llm-leaderboard-v2.csv', import.meta.url));
+// The vendored copy (data/open-llm-leaderboard-v2.md gives its source and sha256).
+const csvPath = fileURLToPath(new URL('../../data/open-llm-leaderboard-v2.csv', import.meta.url));
 const manifestPath = fileURLToPath(new URL('../../data/manifest.json', import.meta.url));
 const haveCsv = existsSync(csvPath);
-if (!haveCsv) console.warn(`SKIPPED manifest-vs-CSV checks: ${csvPath} is absent (../shared not checked out beside the repo)`);
+if (!haveCsv) console.warn(`SKIPPED manifest-vs-CSV checks: ${csvPath} is absent`);
 
 describe('leaderboard row quirks', () => {
   const header =

@@ -5,6 +5,7 @@ import { type EmbeddingRecord, parseEmbeddingBin, parseEmbeddingJson } from '../
 import { type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes';
 import { specInputs } from '../able/pipeline';
 import { type BuildSummary, buildAtlas, type BuildOptions as CoreBuildOptions, type FilePort, parseShard } from '../atlas/build';
+import { behaviourTables } from '../atlas/behaviour';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
 import type { Manifest } from '../atlas/manifest';
@@ -100,6 +101,8 @@ export async function atlasEval(o: {
   /** parameter-based baseline: flattened weights per model id (computed elsewhere) */
   paramVectors?: (ids: string[]) => Promise<Map<string, ArrayLike<number>>>;
   routing?: RoutingInput | null;
+  /** the lab's behavioural tables (lab/behaviour.json): pairwise output-based baselines within families */
+  behaviour?: unknown;
 }): Promise<EvalReport> {
   const able = new Map<string, ArrayLike<number>>();
   const output = new Map<string, ArrayLike<number>>();
@@ -122,7 +125,8 @@ export async function atlasEval(o: {
   }
   if (models.length === 0) throw new Error('atlas eval: no embedded models (give --atlas DIR or --embeddings DIR)');
   const params = o.paramVectors ? await o.paramVectors(models.map((m) => m.id)) : undefined;
-  const report = runEval({ models, able, output: output.size > 0 ? output : undefined, params, routing: o.routing });
+  const pairwise = o.behaviour === undefined ? undefined : behaviourTables(o.behaviour);
+  const report = runEval({ models, able, output: output.size > 0 ? output : undefined, params, pairwise, routing: o.routing });
   await replaceFiles([
     { path: o.out, data: `${JSON.stringify(report, null, 1)}\n` },
     { path: `${o.out.replace(/\.json$/, '')}.md`, data: evalMarkdown(report) },
@@ -160,11 +164,12 @@ commands.push(
   {
     name: 'atlas eval',
     summary: 'relation and benchmark prediction from the embeddings, against the baselines',
-    help: 'Usage: able atlas eval (--atlas DIR | --embeddings DIR [--manifest M]) --out FILE.json [--routing FILE.json]',
+    help: 'Usage: able atlas eval (--atlas DIR | --embeddings DIR [--manifest M]) --out FILE.json [--routing FILE.json] [--behaviour lab/behaviour.json]',
     async run(args) {
       const out = flag(args, '--out');
       if (!out) throw new Error('atlas eval: give --out FILE.json');
       const routing = flag(args, '--routing');
+      const behaviour = flag(args, '--behaviour');
       const embeddingsDir = flag(args, '--embeddings');
       const report = await atlasEval({
         atlasDir: flag(args, '--atlas'),
@@ -172,6 +177,7 @@ commands.push(
         manifest: embeddingsDir ? readManifest(flag(args, '--manifest')) : undefined,
         out,
         routing: routing ? (readJsonFile(routing, 'routing table') as RoutingInput) : null,
+        behaviour: behaviour ? (readJsonFile(behaviour, 'behaviour table') as never) : undefined,
       });
       console.log(`${out}: ${report.all.models.length} models evaluated`);
       return 0;

@@ -4,17 +4,22 @@ import './bench';
 import './embed';
 import './info';
 
-const usage = () =>
-  [
-    'able: ABLE embeddings and atlases of language models',
-    '',
-    'Usage: able <command> [options]',
-    '',
-    'Commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(16)}${c.summary}`),
-    '',
-    'Run `able <command> --help` for the options of one command.',
-  ].join('\n');
+/** --help lists the commands in these groups, in this order (any other command goes last). */
+const GROUPS: [string, string[]][] = [
+  ['Embed one model', ['embed']],
+  ['Build an atlas', ['atlas build', 'atlas merge', 'atlas eval']],
+  ['This machine', ['info', 'bench']],
+];
+
+function usage(): string {
+  const listed = new Set(GROUPS.flatMap(([, names]) => names));
+  const groups: [string, string[]][] = [...GROUPS, ['Other', commands.map((c) => c.name).filter((n) => !listed.has(n))]];
+  const lines = groups.flatMap(([title, names]) => {
+    const cmds = names.flatMap((n) => commands.filter((c) => c.name === n));
+    return cmds.length ? ['', `${title}:`, ...cmds.map((c) => `  ${c.name.padEnd(16)}${c.summary}`)] : [];
+  });
+  return ['able: ABLE embeddings and atlases of language models', '', 'Usage: able <command> [options]', ...lines, '', 'Run `able <command> --help` for the options of one command.'].join('\n');
+}
 
 /** Entry point; returns the process exit code. Errors are printed as one clear line, no stack. */
 export async function main(argv: string[]): Promise<number> {

@@ -24,6 +24,7 @@ export interface Primitive {
 }
 
 const same = (x: Tensor): Inferred => ({ dtype: x.dtype, shape: x.shape });
+const axesAttrs = (t: Tensor) => ({ axes: t.attrs.axes as number[], keepdims: t.attrs.keepdims ? 1 : 0 });
 const simple =
   (onnxOp: string, attrs?: (t: Tensor) => Record<string, any>) => (ctx: EmitCtx, t: Tensor) =>
     ctx.node(onnxOp, t.inputs.map(ctx.name), [ctx.name(t)], attrs?.(t));
@@ -114,7 +115,7 @@ export const primitives: Record<string, Primitive> = {
     },
   },
 
-  // opset 17: ReduceSum takes axes as an input, ReduceMean/ReduceMax as an attribute.
+  // opset 17: ReduceSum takes axes as an input, ReduceMean/ReduceMax as an attribute (axesAttrs).
   ReduceSum: {
     infer: ([x], a) => reduced(x, a),
     emit: (ctx, t) =>
@@ -128,10 +129,7 @@ export const primitives: Record<string, Primitive> = {
   },
   ReduceMean: {
     infer: ([x], a) => reduced(x, a),
-    emit: simple('ReduceMean', (t) => ({
-      axes: t.attrs.axes as number[],
-      keepdims: t.attrs.keepdims ? 1 : 0,
-    })),
+    emit: simple('ReduceMean', axesAttrs),
     vjp: (t, g) => {
       const x = t.inputs[0];
       const n = numel((t.attrs.axes as number[]).map((a) => x.shape[a]));
@@ -140,10 +138,7 @@ export const primitives: Record<string, Primitive> = {
   },
   ReduceMax: {
     infer: ([x], a) => reduced(x, a),
-    emit: simple('ReduceMax', (t) => ({
-      axes: t.attrs.axes as number[],
-      keepdims: t.attrs.keepdims ? 1 : 0,
-    })),
+    emit: simple('ReduceMax', axesAttrs),
     // The gradient goes to the maximal entries, shared equally among ties.
     vjp: (t, g) => {
       const x = t.inputs[0];
@@ -189,11 +184,8 @@ export const primitives: Record<string, Primitive> = {
     infer: ([u], a) => ({ dtype: u.dtype, shape: a.shape as Shape }),
     emit: (ctx, t) => {
       const [u, ids] = t.inputs;
-      const zeros = ctx.tmp('zeros');
+      const zeros = zerosOf(ctx, t);
       const idx = ctx.tmp('idx');
-      ctx.node('ConstantOfShape', [ctx.shape(t.shape)], [zeros], {
-        value: { tensor: { dtype: t.dtype, dims: [1], data: zeroOf(t.dtype) } },
-      });
       ctx.node('Unsqueeze', [ctx.name(ids), ctx.int64s([ids.rank])], [idx]);
       ctx.node('ScatterND', [zeros, idx, ctx.name(u)], [ctx.name(t)], { reduction: 'add' });
     },
@@ -211,10 +203,7 @@ export const primitives: Record<string, Primitive> = {
     infer: ([u], a) => ({ dtype: u.dtype, shape: a.shape as Shape }),
     emit: (ctx, t) => {
       const [u, idx] = t.inputs;
-      const zeros = ctx.tmp('zeros');
-      ctx.node('ConstantOfShape', [ctx.shape(t.shape)], [zeros], {
-        value: { tensor: { dtype: t.dtype, dims: [1], data: zeroOf(t.dtype) } },
-      });
+      const zeros = zerosOf(ctx, t);
       ctx.node('ScatterElements', [zeros, ctx.name(idx), ctx.name(u)], [ctx.name(t)], {
         axis: t.attrs.axis as number,
         reduction: 'add',
@@ -449,6 +438,15 @@ function emitErf64(ctx: EmitCtx, t: Tensor): void {
   ctx.node('Abs', [x], [ax]);
   ctx.node('Less', [ax, ctx.scalar(3, 'float64')], [near]);
   ctx.node('Where', [near, series, e64], [ctx.name(t)]);
+}
+
+/** A zero tensor of t's shape and dtype (what the scatter-adds add into); returns its name. */
+function zerosOf(ctx: EmitCtx, t: Tensor): string {
+  const zeros = ctx.tmp('zeros');
+  ctx.node('ConstantOfShape', [ctx.shape(t.shape)], [zeros], {
+    value: { tensor: { dtype: t.dtype, dims: [1], data: zeroOf(t.dtype) } },
+  });
+  return zeros;
 }
 
 function zeroOf(d: DType) {

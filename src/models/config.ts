@@ -3,7 +3,7 @@
 // possibly nested per layer type as Gemma 3 does).
 import type { Json } from './family.ts';
 import { lookupHf } from './registry.ts';
-import { type ArchSpec, checkSpecCounts, ModelConfigError, type RopeScaling, type RopeSpec } from './spec.ts';
+import { type ArchSpec, checkSpecCounts, ModelConfigError, SPEC_DEFAULTS, type RopeScaling, type RopeSpec } from './spec.ts';
 
 
 const WHERE = 'config.json';
@@ -102,6 +102,7 @@ export function archSpecFromConfig(config: Json): ArchSpec {
   }
   // The generic reading; the family's fromConfig adjusts it (biases, rope, norms, patterns).
   const generic: ArchSpec = {
+    ...SPEC_DEFAULTS,
     family: family.name,
     generation,
     architecture: arch,
@@ -116,19 +117,10 @@ export function archSpecFromConfig(config: Json): ArchSpec {
     normEps: num(c, ['rms_norm_eps', 'layer_norm_eps', 'layer_norm_epsilon']),
     activation: activationOf(c),
     tiedEmbeddings: c.tie_word_embeddings ?? false,
-    embedScale: 1,
-    maxPositions: 0,
     rope: null,
-    ropeLocal: null,
     layerTypes,
     slidingWindow: typeof c.sliding_window === 'number' ? c.sliding_window : null,
     attnScale: headDim ** -0.5,
-    attnSoftcap: null,
-    finalSoftcap: null,
-    qkvBias: false,
-    oBias: false,
-    mlpBias: false,
-    parallelResidual: false,
   };
   const spec = family.fromConfig(generic, c, {
     arch,

@@ -5,7 +5,7 @@
 import { dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
 import type { GgufFix } from './family.ts';
 import { familyOf, lookupGguf } from './registry.ts';
-import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, type RopeScaling } from './spec.ts';
+import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, SPEC_DEFAULTS, type RopeScaling } from './spec.ts';
 import type { StoredTensor, WeightStore } from './store.ts';
 
 type GGUFLike = Pick<GGUFFile, 'metadata' | 'tensors'>;
@@ -73,6 +73,7 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
   const window = get(k('attention.sliding_window'));
   const swa = typeof window === 'number' && window > 0;
   const generic: ArchSpec = {
+    ...SPEC_DEFAULTS,
     family: family.name,
     generation,
     architecture: `gguf:${arch}`,
@@ -85,23 +86,13 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
     headDim,
     intermediate: counted(num(k('feed_forward_length')), 'intermediate', k('feed_forward_length'), where),
     normEps,
-    activation: 'silu',
     tiedEmbeddings: true,
-    embedScale: 1,
-    maxPositions: 0,
     rope: { theta, rotaryDim, scaling },
-    ropeLocal: null,
     layerTypes: Array.from({ length: layers }, () => (swa ? 'sliding' : 'full')),
     slidingWindow: swa ? window : null,
     attnScale: headDim ** -0.5,
-    attnSoftcap: null,
-    finalSoftcap: null,
-    // the family's usual biases; a file's tensor list overrides them below
-    qkvBias: false,
-    oBias: false,
-    mlpBias: false,
-    parallelResidual: false,
   };
+  // biases: the family's usual ones (fromGguf); a file's tensor list overrides them and the head
   const spec = family.fromGguf(generic, { generation, get: (s) => get(k(s)), num: (s, fallback) => num(k(s), fallback) });
   if (f) Object.assign(spec, { tiedEmbeddings: !names.has('output.weight') }, biasesOf(names));
   return spec;

@@ -4,7 +4,7 @@
 // exact-erf gelu, separate embed_out head unless tied.
 import { layerNorm, linear, op, type Tensor } from '../engine/index.ts';
 import type { Family, ForwardContext } from './family.ts';
-import { act, attendLayer, maybe } from './layers.ts';
+import { act, attendLayer, fusedBlockGgufNames, maybe } from './layers.ts';
 import type { ArchSpec } from './spec.ts';
 
 const P = 'gpt_neox.';
@@ -87,21 +87,13 @@ export const gptNeox: Family = {
     mlpBias: true,
     parallelResidual: x.get('use_parallel_residual') !== false,
   }),
-  ggufNames(spec, { add, wb }) {
-    add(`${P}embed_in.weight`, 'token_embd.weight');
-    add('embed_out.weight', 'output.weight');
-    wb(`${P}final_layer_norm`, 'output_norm');
-    for (let i = 0; i < spec.layers; i++) {
-      const h = `${P}layers.${i}.`;
-      const b = `blk.${i}.`;
-      wb(`${h}input_layernorm`, `${b}attn_norm`);
-      wb(`${h}post_attention_layernorm`, `${b}ffn_norm`);
-      // llama.cpp regroups the fused qkv as [q | k | v] over all heads
-      wb(`${h}attention.query_key_value`, `${b}attn_qkv`, 'neoxQkv', 'neoxQkv');
-      wb(`${h}attention.dense`, `${b}attn_output`);
-      wb(`${h}mlp.dense_h_to_4h`, `${b}ffn_up`);
-      wb(`${h}mlp.dense_4h_to_h`, `${b}ffn_down`);
-    }
+  ggufNames(spec, n) {
+    n.add(`${P}embed_in.weight`, 'token_embd.weight');
+    n.add('embed_out.weight', 'output.weight');
+    n.wb(`${P}final_layer_norm`, 'output_norm');
+    // llama.cpp regroups the fused qkv as [q | k | v] over all heads, bias included
+    const hf = ['input_layernorm', 'post_attention_layernorm', 'attention.query_key_value', 'attention.dense', 'mlp.dense_h_to_4h', 'mlp.dense_4h_to_h'];
+    fusedBlockGgufNames(spec, n, (i) => `${P}layers.${i}.`, hf, (g) => (g === 'attn_qkv' ? ['neoxQkv', 'neoxQkv'] : ['none', 'none']));
   },
   // the untied head: `embed_out.weight` (Pythia) or `lm_head.weight` (transformers 5)
   aliases: (name) => (name === 'embed_out.weight' ? ['lm_head.weight'] : []),

@@ -4,7 +4,7 @@
 // loadModel resolves both.
 import { layerNorm, op, type Tensor } from '../engine/index.ts';
 import type { Family, ForwardContext } from './family.ts';
-import { act, attendLayer, splitHeads } from './layers.ts';
+import { act, attendLayer, fusedBlockGgufNames, splitHeads } from './layers.ts';
 import type { ArchSpec } from './spec.ts';
 
 const P = 'transformer.';
@@ -77,22 +77,14 @@ export const gpt2: Family = {
     ...ALL_BIASES,
   }),
   fromGguf: (s, x) => ({ ...s, rope: null, activation: 'gelu-tanh', maxPositions: x.num('context_length'), ...ALL_BIASES }),
-  ggufNames(spec, { add, wb }) {
-    add(`${P}wte.weight`, 'token_embd.weight');
-    add(`${P}wpe.weight`, 'position_embd.weight');
-    add('lm_head.weight', 'output.weight');
-    wb(`${P}ln_f`, 'output_norm');
-    for (let i = 0; i < spec.layers; i++) {
-      const h = `${P}h.${i}.`;
-      const b = `blk.${i}.`;
-      wb(`${h}ln_1`, `${b}attn_norm`);
-      wb(`${h}ln_2`, `${b}ffn_norm`);
-      // Conv1D weights are stored [in, out]; llama.cpp transposes them
-      wb(`${h}attn.c_attn`, `${b}attn_qkv`, 'transpose');
-      wb(`${h}attn.c_proj`, `${b}attn_output`, 'transpose');
-      wb(`${h}mlp.c_fc`, `${b}ffn_up`, 'transpose');
-      wb(`${h}mlp.c_proj`, `${b}ffn_down`, 'transpose');
-    }
+  ggufNames(spec, n) {
+    n.add(`${P}wte.weight`, 'token_embd.weight');
+    n.add(`${P}wpe.weight`, 'position_embd.weight');
+    n.add('lm_head.weight', 'output.weight');
+    n.wb(`${P}ln_f`, 'output_norm');
+    // Conv1D weights are stored [in, out]; llama.cpp transposes them (not the biases)
+    const hf = ['ln_1', 'ln_2', 'attn.c_attn', 'attn.c_proj', 'mlp.c_fc', 'mlp.c_proj'];
+    fusedBlockGgufNames(spec, n, (i) => `${P}h.${i}.`, hf, (g) => [g.endsWith('norm') ? 'none' : 'transpose', 'none']);
   },
   // hub files name tensors with or without the `transformer.` prefix
   aliases: (name) => (name.startsWith(P) ? [name.slice(P.length)] : []),

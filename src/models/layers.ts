@@ -1,6 +1,6 @@
 // Decoder pieces shared by the family files, written over the engine's composites.
 import { attention, geluErf, geluTanh, linear, op, type RopeTables, rmsNorm, rope, silu, type Tensor } from '../engine/index.ts';
-import type { ForwardContext } from './family.ts';
+import type { ForwardContext, GgufFix, GgufNames } from './family.ts';
 import type { ArchSpec, RopeSpec } from './spec.ts';
 
 /** Layer `i`'s HF name prefix for the Llama-style families. */
@@ -81,4 +81,24 @@ export function invFreq(r: RopeSpec): Float64Array {
     }
   }
   return inv;
+}
+
+/** llama.cpp's tensor names of a fused-qkv LayerNorm block (GPT-2, GPT-NeoX), in this order. */
+const FUSED_BLOCK_GGUF = ['attn_norm', 'ffn_norm', 'attn_qkv', 'attn_output', 'ffn_up', 'ffn_down'] as const;
+
+/**
+ * GGUF names of every layer of a fused-qkv LayerNorm block: `hf` gives the family's names in
+ * FUSED_BLOCK_GGUF's order under `prefix(i)`, `fix` the converter steps to undo (weight, bias).
+ */
+export function fusedBlockGgufNames(
+  spec: ArchSpec,
+  n: GgufNames,
+  prefix: (i: number) => string,
+  hf: readonly string[],
+  fix: (gguf: (typeof FUSED_BLOCK_GGUF)[number]) => [GgufFix, GgufFix],
+): void {
+  for (let i = 0; i < spec.layers; i++)
+    FUSED_BLOCK_GGUF.forEach((g, j) => {
+      n.wb(`${prefix(i)}${hf[j]}`, `blk.${i}.${g}`, ...fix(g));
+    });
 }

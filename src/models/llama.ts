@@ -11,9 +11,10 @@ export interface LlamaVariant {
   qkNorm: boolean;
 }
 
-export function llamaTensors(s: ArchSpec, v: LlamaVariant): Map<string, number[]> {
+/** The Llama layout's embedding, head, final norm and per-layer norms; `layer` adds the rest of layer i. */
+export function llamaFrame(s: ArchSpec, layer: (m: Map<string, number[]>, p: string) => void): Map<string, number[]> {
   const m = new Map<string, number[]>();
-  const { hidden: D, heads: H, kvHeads: KV, headDim: hd, intermediate: I, vocabSize: V } = s;
+  const { hidden: D, vocabSize: V } = s;
   m.set('model.embed_tokens.weight', [V, D]);
   if (!s.tiedEmbeddings) m.set('lm_head.weight', [V, D]);
   m.set('model.norm.weight', [D]);
@@ -21,6 +22,14 @@ export function llamaTensors(s: ArchSpec, v: LlamaVariant): Map<string, number[]
     const p = layerPrefix(i);
     m.set(`${p}input_layernorm.weight`, [D]);
     m.set(`${p}post_attention_layernorm.weight`, [D]);
+    layer(m, p);
+  }
+  return m;
+}
+
+export function llamaTensors(s: ArchSpec, v: LlamaVariant): Map<string, number[]> {
+  const { hidden: D, heads: H, kvHeads: KV, headDim: hd, intermediate: I } = s;
+  return llamaFrame(s, (m, p) => {
     m.set(`${p}self_attn.q_proj.weight`, [H * hd, D]);
     m.set(`${p}self_attn.k_proj.weight`, [KV * hd, D]);
     m.set(`${p}self_attn.v_proj.weight`, [KV * hd, D]);
@@ -43,8 +52,7 @@ export function llamaTensors(s: ArchSpec, v: LlamaVariant): Map<string, number[]
       m.set(`${p}mlp.up_proj.bias`, [I]);
       m.set(`${p}mlp.down_proj.bias`, [D]);
     }
-  }
-  return m;
+  });
 }
 
 export function llamaForward(ctx: ForwardContext, x: Tensor, v: LlamaVariant): Tensor {

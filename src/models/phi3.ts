@@ -3,25 +3,17 @@
 import { linear, op, type Tensor } from '../engine/index.ts';
 import type { Family, ForwardContext } from './family.ts';
 import { act, attendLayer, layerPrefix, rms, splitHeads } from './layers.ts';
-import { llamaConfig, llamaGgufNames, llamaNames, slidingEverywhere } from './llama.ts';
+import { llamaConfig, llamaFrame, llamaGgufNames, llamaNames, slidingEverywhere } from './llama.ts';
 import type { ArchSpec } from './spec.ts';
 
 function tensors(s: ArchSpec): Map<string, number[]> {
-  const m = new Map<string, number[]>();
-  const { hidden: D, heads: H, kvHeads: KV, headDim: hd, intermediate: I, vocabSize: V } = s;
-  m.set('model.embed_tokens.weight', [V, D]);
-  if (!s.tiedEmbeddings) m.set('lm_head.weight', [V, D]);
-  m.set('model.norm.weight', [D]);
-  for (let i = 0; i < s.layers; i++) {
-    const p = layerPrefix(i);
-    m.set(`${p}input_layernorm.weight`, [D]);
-    m.set(`${p}post_attention_layernorm.weight`, [D]);
+  const { hidden: D, heads: H, kvHeads: KV, headDim: hd, intermediate: I } = s;
+  return llamaFrame(s, (m, p) => {
     m.set(`${p}self_attn.qkv_proj.weight`, [(H + 2 * KV) * hd, D]);
     m.set(`${p}self_attn.o_proj.weight`, [D, H * hd]);
     m.set(`${p}mlp.gate_up_proj.weight`, [2 * I, D]);
     m.set(`${p}mlp.down_proj.weight`, [D, I]);
-  }
-  return m;
+  });
 }
 
 function forward(ctx: ForwardContext, x: Tensor): Tensor {

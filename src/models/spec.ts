@@ -1,5 +1,6 @@
 // ArchSpec: one normalized description of a decoder-only transformer, whatever it was read from
 // (a Hugging Face config.json or GGUF metadata). Family forward functions read only this.
+import { InputError } from '../weights/errors.ts';
 
 /** A family's name (registry.ts lists them: llama, qwen2, qwen3, gemma, gpt2, gpt-neox, phi3). */
 export type FamilyName = string;
@@ -64,6 +65,20 @@ export interface ArchSpec {
   parallelResidual: boolean;
 }
 
+/** What a model has unless its family's reading says otherwise (config.ts and gguf.ts start here). */
+export const SPEC_DEFAULTS = {
+  activation: 'silu',
+  embedScale: 1,
+  maxPositions: 0,
+  ropeLocal: null,
+  attnSoftcap: null,
+  finalSoftcap: null,
+  qkvBias: false,
+  oBias: false,
+  mlpBias: false,
+  parallelResidual: false,
+} as const satisfies Partial<ArchSpec>;
+
 /** The architecture is not one this engine implements. */
 export class UnsupportedArchitectureError extends Error {
   override readonly name = 'UnsupportedArchitectureError';
@@ -77,14 +92,8 @@ export class UnsupportedArchitectureError extends Error {
 }
 
 /** A config value is missing or outside what the family implements. */
-export class ModelConfigError extends Error {
+export class ModelConfigError extends InputError {
   override readonly name = 'ModelConfigError';
-  constructor(
-    readonly where: string,
-    readonly detail: string,
-  ) {
-    super(`${where}: ${detail}`);
-  }
 }
 
 /**

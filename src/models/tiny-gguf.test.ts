@@ -42,6 +42,26 @@ const HF_TO_GGUF: [RegExp, string][] = [
   [/^model\.layers\.(\d+)\.mlp\.down_proj\.weight$/, 'blk.$1.ffn_down.weight'],
 ];
 
+/** A GGUFFile over tensors held in memory (what openGGUF would hand over for such a file). */
+function fakeFile(name: string, metadata: Map<string, any>, tensors: GGUFFile['tensors'], data: Map<string, Uint8Array>): GGUFFile {
+  const unused = async (): Promise<never> => {
+    throw new Error('unused');
+  };
+  return {
+    source: new BytesSource(name, new Uint8Array(0)),
+    version: 3,
+    alignment: 32,
+    metadata,
+    metadataTypes: new Map(),
+    tensors,
+    dataOffset: 0,
+    tensor: (n) => tensors.find((t) => t.name === n)!,
+    readRaw: async (n) => data.get(n)!,
+    readFloat32: unused,
+    readRows: unused,
+  };
+}
+
 async function fakeGguf(): Promise<GGUFFile> {
   const c = JSON.parse(readFileSync(join(DIR, 'config.json'), 'utf8'));
   const st = await openSafetensors(new BytesSource('llama/model.safetensors', new Uint8Array(readFileSync(join(DIR, 'model.safetensors')))));
@@ -73,23 +93,7 @@ async function fakeGguf(): Promise<GGUFFile> {
     ['llama.context_length', c.max_position_embeddings],
     ['llama.vocab_size', c.vocab_size],
   ]);
-  return {
-    source: new BytesSource('tiny-llama.gguf', new Uint8Array(0)),
-    version: 3,
-    alignment: 32,
-    metadata,
-    metadataTypes: new Map(),
-    tensors,
-    dataOffset: 0,
-    tensor: (n) => tensors.find((t) => t.name === n)!,
-    readRaw: async (n) => data.get(n)!,
-    readFloat32: async () => {
-      throw new Error('unused');
-    },
-    readRows: async () => {
-      throw new Error('unused');
-    },
-  };
+  return fakeFile('tiny-llama.gguf', metadata, tensors, data);
 }
 
 describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () => {
@@ -216,23 +220,7 @@ async function fakeFrom(variant: string, arch: string, conv: Conv, meta: (c: any
   }
   const metadata = new Map<string, any>([['general.architecture', arch]]);
   for (const [k, v] of Object.entries(meta(c))) metadata.set(`${arch}.${k}`, v);
-  return {
-    source: new BytesSource(`tiny-${variant}.gguf`, new Uint8Array(0)),
-    version: 3,
-    alignment: 32,
-    metadata,
-    metadataTypes: new Map(),
-    tensors,
-    dataOffset: 0,
-    tensor: (n) => tensors.find((t) => t.name === n)!,
-    readRaw: async (n) => data.get(n)!,
-    readFloat32: async () => {
-      throw new Error('unused');
-    },
-    readRows: async () => {
-      throw new Error('unused');
-    },
-  };
+  return fakeFile(`tiny-${variant}.gguf`, metadata, tensors, data);
 }
 
 const CASES: { variant: string; arch: string; conv: (c: any) => Conv; meta: (c: any) => Record<string, unknown> }[] = [

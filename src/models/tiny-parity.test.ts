@@ -1,31 +1,12 @@
 // Parity of every family against PyTorch on the tiny random models (reference/make_tiny.py,
 // reference/golden.py): logits, f, df/dE and gxi, with the fixture's own float16 weights.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openTiny, TINY_VARIANTS as VARIANTS } from '../../test/tiny.ts';
 import { nodeRuntime } from '../platform/node/runtime-node.ts';
-import { BytesSource, openSafetensors } from '../weights/index.ts';
-import { archSpecFromConfig, createAttributionSession, type LoadedModel, loadModel, safetensorsStore } from './index.ts';
+import { createAttributionSession } from './index.ts';
 import { type CaseFigures, compareCase, type Golden, padCase } from './tiny-fixtures.ts';
 
-const DIR = join(import.meta.dirname, '../../test/fixtures/tiny');
-const VARIANTS = readdirSync(DIR).filter((d) => {
-  try {
-    readFileSync(join(DIR, d, 'golden.json'));
-    return true;
-  } catch {
-    return false;
-  }
-});
-
-async function loadTiny(variant: string): Promise<{ model: LoadedModel; golden: Golden; config: any }> {
-  const d = join(DIR, variant);
-  const config = JSON.parse(readFileSync(join(d, 'config.json'), 'utf8'));
-  const golden = JSON.parse(readFileSync(join(d, 'golden.json'), 'utf8')) as Golden;
-  const st = await openSafetensors(new BytesSource(`${variant}/model.safetensors`, new Uint8Array(readFileSync(join(d, 'model.safetensors')))));
-  const model = await loadModel(archSpecFromConfig(config), safetensorsStore([st]));
-  return { model, golden, config };
-}
+const loadTiny = (variant: string) => openTiny<Golden>(variant);
 
 function expectWithin(f: CaseFigures, fRef: number) {
   expect(f.logitsMaxAbsErr).toBeLessThanOrEqual(1e-4);

@@ -153,32 +153,29 @@ class Cursor {
     this.pos += n * width;
     return make(copy.buffer);
   }
+  /** One fixed-size value at the cursor, read by `get` at its offset; the cursor moves past it. */
+  private at<T>(width: number, get: (offset: number) => T): T {
+    this.need(width);
+    this.pos += width;
+    return get(this.pos - width);
+  }
   value(type: number, depth = 0): GGUFValue {
     const V = GGUFValueType;
     switch (type) {
       case V.UINT8:
         return this.u8();
       case V.INT8:
-        this.need(1);
-        return this.view.getInt8(this.pos++);
+        return this.at(1, (o) => this.view.getInt8(o));
       case V.UINT16:
-        this.need(2);
-        this.pos += 2;
-        return this.view.getUint16(this.pos - 2, true);
+        return this.at(2, (o) => this.view.getUint16(o, true));
       case V.INT16:
-        this.need(2);
-        this.pos += 2;
-        return this.view.getInt16(this.pos - 2, true);
+        return this.at(2, (o) => this.view.getInt16(o, true));
       case V.UINT32:
         return this.u32();
       case V.INT32:
-        this.need(4);
-        this.pos += 4;
-        return this.view.getInt32(this.pos - 4, true);
+        return this.at(4, (o) => this.view.getInt32(o, true));
       case V.FLOAT32:
-        this.need(4);
-        this.pos += 4;
-        return this.view.getFloat32(this.pos - 4, true);
+        return this.at(4, (o) => this.view.getFloat32(o, true));
       case V.BOOL: {
         const b = this.u8();
         if (b > 1) this.fail(`bool value ${b} is neither 0 nor 1`);
@@ -188,15 +185,10 @@ class Cursor {
         return this.string();
       case V.UINT64:
         return safeOrBig(this.u64());
-      case V.INT64: {
-        this.need(8);
-        this.pos += 8;
-        return safeOrBig(this.view.getBigInt64(this.pos - 8, true));
-      }
+      case V.INT64:
+        return safeOrBig(this.at(8, (o) => this.view.getBigInt64(o, true)));
       case V.FLOAT64:
-        this.need(8);
-        this.pos += 8;
-        return this.view.getFloat64(this.pos - 8, true);
+        return this.at(8, (o) => this.view.getFloat64(o, true));
       case V.ARRAY:
         return this.array(depth);
       default:
@@ -210,49 +202,38 @@ class Cursor {
     const V = GGUFValueType;
     const LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
     if (!LE) this.fail('big-endian hosts are not supported');
-    switch (type) {
-      case V.UINT8:
-        return this.numbers(n, 1, (b) => new Uint8Array(b));
-      case V.INT8:
-        return this.numbers(n, 1, (b) => new Int8Array(b));
-      case V.UINT16:
-        return this.numbers(n, 2, (b) => new Uint16Array(b));
-      case V.INT16:
-        return this.numbers(n, 2, (b) => new Int16Array(b));
-      case V.UINT32:
-        return this.numbers(n, 4, (b) => new Uint32Array(b));
-      case V.INT32:
-        return this.numbers(n, 4, (b) => new Int32Array(b));
-      case V.FLOAT32:
-        return this.numbers(n, 4, (b) => new Float32Array(b));
-      case V.FLOAT64:
-        return this.numbers(n, 8, (b) => new Float64Array(b));
-      case V.UINT64:
-        return Array.from(this.numbers(n, 8, (b) => new BigUint64Array(b)), safeOrBig);
-      case V.INT64:
-        return Array.from(this.numbers(n, 8, (b) => new BigInt64Array(b)), safeOrBig);
-      default: {
-        if (type === V.STRING && n * 8 > this.remaining()) this.fail(`array of ${n} strings cannot fit in the file`);
-        const out: GGUFValue[] = [];
-        for (let i = 0; i < n; i++) out.push(this.value(type, depth + 1));
-        return out as GGUFValue;
-      }
+    const typed = TYPED_ARRAYS[type];
+    if (typed) {
+      const a = this.numbers(n, typed.width, typed.make);
+      // 64-bit integers: numbers where they are safe, bigints beyond
+      return (a instanceof BigInt64Array || a instanceof BigUint64Array ? Array.from(a, safeOrBig) : a) as GGUFValue;
     }
+    if (type === V.STRING && n * 8 > this.remaining()) this.fail(`array of ${n} strings cannot fit in the file`);
+    const out: GGUFValue[] = [];
+    for (let i = 0; i < n; i++) out.push(this.value(type, depth + 1));
+    return out as GGUFValue;
   }
 }
+
+/** Array element types read in one go: bytes per element and the typed array over the copy. */
+const TYPED_ARRAYS: Partial<Record<number, { width: number; make: (b: ArrayBuffer) => ArrayLike<number> | BigInt64Array | BigUint64Array }>> = {
+  [GGUFValueType.UINT8]: { width: 1, make: (b) => new Uint8Array(b) },
+  [GGUFValueType.INT8]: { width: 1, make: (b) => new Int8Array(b) },
+  [GGUFValueType.UINT16]: { width: 2, make: (b) => new Uint16Array(b) },
+  [GGUFValueType.INT16]: { width: 2, make: (b) => new Int16Array(b) },
+  [GGUFValueType.UINT32]: { width: 4, make: (b) => new Uint32Array(b) },
+  [GGUFValueType.INT32]: { width: 4, make: (b) => new Int32Array(b) },
+  [GGUFValueType.FLOAT32]: { width: 4, make: (b) => new Float32Array(b) },
+  [GGUFValueType.FLOAT64]: { width: 8, make: (b) => new Float64Array(b) },
+  [GGUFValueType.UINT64]: { width: 8, make: (b) => new BigUint64Array(b) },
+  [GGUFValueType.INT64]: { width: 8, make: (b) => new BigInt64Array(b) },
+};
 
 function safeOrBig(v: bigint): number | bigint {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
 }
 
-interface ParsedHeader {
-  version: 2 | 3;
-  alignment: number;
-  metadata: Map<string, GGUFValue>;
-  metadataTypes: Map<string, number>;
-  tensors: GGUFTensorInfo[];
-  dataOffset: number;
-}
+type ParsedHeader = Pick<GGUFFile, 'version' | 'alignment' | 'metadata' | 'metadataTypes' | 'tensors' | 'dataOffset'>;
 
 function parseHeader(bytes: Uint8Array, fileSize: number, file: string): ParsedHeader {
   const c = new Cursor(bytes, fileSize, file);

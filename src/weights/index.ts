@@ -1,5 +1,5 @@
 export { canDequantize, DEQUANTIZABLE_TYPES, dequantize, dequantizeInto, halfToFloat } from './dequant.ts';
-export { WeightsError } from './errors.ts';
+export { InputError, WeightsError } from './errors.ts';
 export { GGML_TYPES, GGMLType, type GGMLTypeInfo, ggmlTypeName } from './ggml-types.ts';
 export { type GGUFFile, type GGUFTensorInfo, type GGUFValue, GGUFValueType, openGGUF } from './gguf.ts';
 export {

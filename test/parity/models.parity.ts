@@ -27,6 +27,7 @@ const python = process.env.ABLE_PYTHON ?? (existsSync('/tmp/refvenv/bin/python')
 const MODELS = [
   { name: 'smollm2', file: 'SmolLM2-135M-Instruct.Q4_1.gguf' },
   { name: 'gemma3', file: 'gemma-3-270m-q4_k_m.gguf' },
+  { name: 'qwen2.5-coder-0.5b', file: 'qwen2.5-coder-0.5b-instruct-q4_k_m.gguf' },
 ];
 const MIN_PROBES = 20;
 
