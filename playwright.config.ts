@@ -23,7 +23,9 @@ export default defineConfig({
     },
   },
   webServer: {
+    // the CSP admits the hub origins; the embed suite's mocked hub is one more
     command: `npx vite preview --outDir dist-e2e --port ${port} --strictPort --host 127.0.0.1`,
+    env: { ABLE_HUB_ORIGINS: 'https://huggingface.co https://*.huggingface.co https://*.hf.co https://hub.example.test' },
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -1,16 +1,22 @@
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { hardeningHeaders, headersFile, isolationHeaders, servedHeaders } from './security-headers.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-// Threads need cross-origin isolation (SharedArrayBuffer), in dev and in preview alike.
-const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+// Static hosts that read dist/_headers get the same headers as `npm start` (security-headers.ts).
+function staticHeadersFile(): Plugin {
+  return {
+    name: 'static-headers-file',
+    apply: 'build',
+    writeBundle(options) {
+      writeFileSync(join(options.dir ?? join(root, 'dist'), '_headers'), headersFile());
+    },
+  };
+}
 
 // ORT's worker must load its own glue file, not the app bundle: after `vite build` a bundled
 // copy makes threaded workers die with "document is not defined". So the files are served from
@@ -30,9 +36,10 @@ function ortWasmFiles(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), ortWasmFiles()],
-  server: { headers: isolationHeaders, port: 5173 },
-  preview: { headers: isolationHeaders, port: 4173, strictPort: true, host: '127.0.0.1' },
+  plugins: [react(), ortWasmFiles(), staticHeadersFile()],
+  // dev: no CSP (Vite's dev client runs inline scripts); preview (`npm start`): the full set
+  server: { headers: { ...isolationHeaders, ...hardeningHeaders }, port: 5173 },
+  preview: { headers: servedHeaders(), port: 4173, strictPort: true, host: '127.0.0.1' },
   // The extern-wasm build of onnxruntime-web does not inline the 28 MB wasm into the bundle;
   // it loads the files from public/ort/ instead (see above).
   resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },

@@ -4,6 +4,7 @@
 //   GET /cdn/<org>/<name>/<sha>/<path>             -> the bytes, honouring Range
 // Repos named gated/* answer 401 unless `Authorization: Bearer <token>` is right. A file can be
 // set to break its connection after N bytes, to test resuming.
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -12,6 +13,8 @@ export interface FixtureRepo {
   files: Record<string, Uint8Array | string>;
   /** Listed in the api answer but 404 on download (a file that vanished). */
   missing?: string[];
+  /** Served instead of the listed bytes (same size): the listing's LFS sha256 no longer matches. */
+  tampered?: Record<string, Uint8Array>;
 }
 
 export interface HubServerOptions {
@@ -102,7 +105,12 @@ export async function startHubServer(opts: HubServerOptions): Promise<HubServer>
       if (!authorized(repoId, req)) return finish(req, res, 401, '{"error":"Access to this repo is restricted"}');
       const rev = parts.slice(5).join('/');
       if (rev !== 'main' && rev !== repo.sha) return finish(req, res, 404, '{"error":"Revision Not Found"}');
-      const siblings = Object.entries(repo.files).map(([rfilename, v]) => ({ rfilename, size: bytesOf(v).length }));
+      // LFS files carry their sha256 as the hub's ?blobs=true listing does
+      const siblings = Object.entries(repo.files).map(([rfilename, v]) => ({
+        rfilename,
+        size: bytesOf(v).length,
+        ...(LFS.test(rfilename) ? { lfs: { sha256: createHash('sha256').update(bytesOf(v)).digest('hex'), size: bytesOf(v).length } } : {}),
+      }));
       return finish(req, res, 200, JSON.stringify({ id: repoId, sha: repo.sha, siblings }), { 'Content-Type': 'application/json' });
     }
     // /<org>/<name>/resolve/<rev>/<path...>  and  /cdn/<org>/<name>/<sha>/<path...>
@@ -124,7 +132,7 @@ export async function startHubServer(opts: HubServerOptions): Promise<HubServer>
       const to = `/cdn/${repoId}/${repo.sha}/${file.split('/').map(encodeURIComponent).join('/')}`;
       return finish(req, res, 302, '', { Location: to });
     }
-    serveBytes(req, res, file, bytesOf(data));
+    serveBytes(req, res, file, repo.tampered?.[file] ?? bytesOf(data));
   });
 
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -36,6 +36,8 @@ export interface OpenModelOptions {
    * onnxruntime maps (src/cli/weight-file.ts) so no float32 copy stays in the JS heap.
    */
   wrapStore?: (store: models.WeightStore) => models.WeightStore;
+  /** called with the spec before any weight is read (the memory guard) */
+  checkSpec?: (spec: models.ArchSpec) => void;
 }
 
 export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}): Promise<OpenedModel> {
@@ -47,6 +49,7 @@ export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}
     const gguf = await openGGUF(ggufs[0]);
     // The whole file, not just metadata: tied heads and biases show only in the tensor list.
     const spec = models.archSpecFromGguf(gguf);
+    opts.checkSpec?.(spec); // before any weight is read (the memory guard)
     const model = await models.loadModel(spec, wrap(models.ggufStore(gguf, spec)));
     return { spec, model, tokenizer: tokenizerFromGguf(gguf.metadata), format: 'gguf', weightFiles: [base(ggufs[0].name)] };
   }
@@ -54,6 +57,7 @@ export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}
   const config = byName.get('config.json');
   if (!config) throw new Error('no config.json and no .gguf file: give a GGUF file or a model folder with config.json');
   const spec = models.archSpecFromConfig(await readJson(config));
+  opts.checkSpec?.(spec);
   const index = byName.get('model.safetensors.index.json');
   let shardNames: string[];
   if (index) {

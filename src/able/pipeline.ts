@@ -7,6 +7,7 @@ import type { ByteSource } from '../weights/source.ts';
 import { sha256Hex } from './canonical-json.ts';
 import { type EmbedProgress, embedModel } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
+import { checkMemory } from './memory.ts';
 import { type OpenModelOptions, openModel } from './open-model.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from './probes/index.ts';
 import { type AbleSpec, type AttributionMethod, assertComparable, makeSpec, parseAttribution, specHash } from './spec.ts';
@@ -53,6 +54,8 @@ export interface PipelineOptions {
   method: AttributionMethod;
   /** onnxruntime intra-op threads (Node; the web binding reads env.wasm.numThreads). */
   threads?: number;
+  /** The memory this run may use (the machine's, the tab's); a model estimated above it is refused before loading. */
+  memoryLimit?: { bytes: number; what: string };
   /** Refuse before any work when the spec differs (an atlas's spec hash and a label for the error). */
   expect?: { specHash: string; label: string };
   /** Wraps the weight store before loading (the CLI moves the tensors into a mapped file: src/cli/weight-file.ts). */
@@ -73,7 +76,11 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
   const checked = await checkedSpec(o.probes, o.method, o.expect);
 
   o.onPhase?.('open', 'reading the weights and the tokenizer');
-  const opened = await openModel(o.files, { wrapStore: o.wrapStore });
+  const limit = o.memoryLimit;
+  const opened = await openModel(o.files, {
+    wrapStore: o.wrapStore,
+    checkSpec: limit ? (spec) => checkMemory(spec, limit, { weightsMapped: o.wrapStore !== undefined && !o.sessionOptions?.prepack }) : undefined,
+  });
   const model = o.prepareModel ? o.prepareModel(opened.model) : opened.model;
   let sessions = 0;
   const t0 = performance.now();

@@ -2,12 +2,13 @@ import { useEffect, useState } from 'react';
 import { AboutPanel, useSelfTest } from './AboutPanel';
 import { type BackendInfo, detectBackend } from './backend';
 import { useAtlas } from './data/useAtlas';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Explorer } from './Explorer';
 import { Header } from './Header';
 import { LoadingView } from './LoadingView';
 import { useUrlState } from './state/useUrlState';
 
-export function App({ threads }: { threads: number }) {
+export function App({ threads, threadsNote = null }: { threads: number; threadsNote?: string | null }) {
   const [backend, setBackend] = useState<BackendInfo | null>(null);
   useEffect(() => {
     detectBackend(threads).then(setBackend);
@@ -19,13 +20,20 @@ export function App({ threads }: { threads: number }) {
   return (
     <div className="app">
       <Header backend={backend} />
+      {threadsNote && (
+        <div className="notice" role="alert" data-testid="threads-note">
+          {threadsNote}.
+        </div>
+      )}
       {problems.length > 0 && (
         <div className="notice" role="alert" data-testid="link-problems">
           This link was partly invalid, so defaults were used for: {problems.join('; ')}.
         </div>
       )}
       {atlas.status === 'ready' ? (
-        <Explorer data={atlas.data} view={view} setView={setView} about={about} />
+        <ErrorBoundary what="the atlas view">
+          <Explorer data={atlas.data} view={view} setView={setView} about={about} />
+        </ErrorBoundary>
       ) : (
         <main className="main">
           <LoadingView load={atlas} />

@@ -29,6 +29,7 @@ import type { SetView } from './state/useUrlState';
 import type { Tab, ViewState } from './state/view-state';
 import { TableView } from './table/TableView';
 import { useTheme } from './useTheme';
+import { shareableUrl } from './state/share-url';
 
 interface Props {
   data: ExplorerData;
@@ -105,7 +106,7 @@ export function Explorer({ data, view, setView, about }: Props) {
   const showTab = (t: Tab) => setView((s) => ({ ...s, tab: t }));
 
   const copyLink = async () => {
-    const url = window.location.href;
+    const url = shareableUrl(window.location.href);
     try {
       await navigator.clipboard.writeText(url);
       setCopied(inTab && !view.shared ? 'Link copied (without the model embedded in this tab)' : 'Link copied');

@@ -48,6 +48,11 @@ export function mergeAtlas(input: MergeInput): { atlasJson: AtlasJson; embedding
   const probes = atlasProbes(input.probes);
   const probeDim = probes.reduce((s, p) => s + p.words.length, 0);
 
+  const ids = new Set<string>();
+  for (const m of input.manifest.models) {
+    if (ids.has(m.id)) throw new Error(`merge: the manifest lists ${m.id} twice`);
+    ids.add(m.id);
+  }
   const byId = new Map<string, EmbeddingRecord>();
   for (const e of input.embeddings) {
     const id = embeddingId(e);

@@ -1,69 +1,40 @@
 // Node side of `able atlas build | merge | eval`: file access around the pure code in src/atlas.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type EmbeddingRecord, embeddingToJson, parseEmbeddingBin, parseEmbeddingJson } from '../able/embedding-file';
+import { type EmbeddingRecord, parseEmbeddingBin, parseEmbeddingJson } from '../able/embedding-file';
 import { type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes';
 import { specInputs } from '../able/pipeline';
-import { embeddingFileName, failuresFileName, parseShard, type Shard, shardEntries } from '../atlas/build';
+import { type BuildSummary, buildAtlas, type BuildOptions as CoreBuildOptions, type FilePort, parseShard } from '../atlas/build';
 import { behaviourTables } from '../atlas/behaviour';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
 import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
-import type { Manifest, ManifestEntry } from '../atlas/manifest';
+import type { Manifest } from '../atlas/manifest';
 import { embeddingId, type LabEntry, mergeAtlas } from '../atlas/merge';
+import { validateLab, validateManifest } from '../atlas/inputs';
 import { flag, positional } from './args';
+import { readJsonFile } from './input-files';
+import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
 import { commands } from './commands';
 import { segmentWords } from '../text/words';
 
 export const DEFAULT_MANIFEST = 'data/manifest.json';
-export const readManifest = (path = DEFAULT_MANIFEST): Manifest => JSON.parse(readFileSync(path, 'utf8'));
-
-export interface BuildOptions {
-  manifest: Pick<Manifest, 'models'>;
-  outDir: string;
-  /** spec hash of the embeddings to build (names the files, so finished ones are found) */
-  specHash: string;
-  shard?: Shard;
-  embedOne: (entry: ManifestEntry) => Promise<EmbeddingRecord>;
-  log?: (line: string) => void;
-}
-export interface BuildSummary {
-  done: string[];
-  skipped: string[];
-  failed: { id: string; error: string }[];
-}
-
-/** Embeds this shard's models one by one; skips finished files; a failure is recorded, not fatal. */
-export async function atlasBuild(o: BuildOptions): Promise<BuildSummary> {
-  const log = o.log ?? console.log;
-  mkdirSync(o.outDir, { recursive: true });
-  const mine = shardEntries(o.manifest.models, o.shard);
-  const res: BuildSummary = { done: [], skipped: [], failed: [] };
-  for (const [k, entry] of mine.entries()) {
-    const file = join(o.outDir, embeddingFileName(entry.id, o.specHash));
-    const tag = `[${k + 1}/${mine.length}] ${entry.id}`;
-    if (existsSync(file)) {
-      res.skipped.push(entry.id);
-      log(`${tag}: exists, skipped`);
-      continue;
-    }
-    const t0 = Date.now();
-    try {
-      const rec = await o.embedOne(entry);
-      if (rec.specHash !== o.specHash) throw new Error(`embedding has spec ${rec.specHash.slice(0, 12)}, expected ${o.specHash.slice(0, 12)}`);
-      if (embeddingId(rec) !== entry.id) throw new Error(`embedding is of ${embeddingId(rec)}, expected ${entry.id}`);
-      writeFileSync(file, embeddingToJson(rec, { base64: true }));
-      res.done.push(entry.id);
-      log(`${tag}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      res.failed.push({ id: entry.id, error });
-      log(`${tag}: FAILED: ${error}`);
-    }
+export const readManifest = (path = DEFAULT_MANIFEST): Manifest => validateManifest(readJsonFile(path, 'manifest'), path) as Manifest;
+export const readLab = (path: string): LabEntry[] => validateLab(readJsonFile(path, 'lab list'), path);
+export function readProbes(path: string): ProbeSet {
+  const raw = readJsonFile(path, 'probe set');
+  try {
+    return validateProbeSet(raw, (t) => segmentWords(t).length);
+  } catch (e) {
+    throw new Error(`${path}: ${(e as Error).message}`);
   }
-  writeFileSync(join(o.outDir, failuresFileName(o.shard)), `${JSON.stringify(res.failed, null, 1)}\n`);
-  log(`shard ${o.shard?.index ?? 1}/${o.shard?.count ?? 1}: ${res.done.length} done, ${res.skipped.length} skipped, ${res.failed.length} failed`);
-  return res;
 }
+
+export type BuildOptions = Omit<CoreBuildOptions, 'files'> & { files?: FilePort };
+export type { BuildSummary };
+
+/** `able atlas build` on the local disk (the loop itself is src/atlas/build.ts). */
+export const atlasBuild = (o: BuildOptions): Promise<BuildSummary> =>
+  buildAtlas({ ...o, files: o.files ?? nodeFilePort(), log: o.log ?? console.log });
 
 /** Reads every *.able.json and *.able.bin in a folder. */
 export async function readEmbeddings(dir: string): Promise<EmbeddingRecord[]> {
@@ -71,13 +42,20 @@ export async function readEmbeddings(dir: string): Promise<EmbeddingRecord[]> {
     .filter((n) => n.endsWith('.able.json') || n.endsWith('.able.bin'))
     .sort();
   const out: EmbeddingRecord[] = [];
+  const fileOf = new Map<string, string>();
   for (const n of names) {
     const p = join(dir, n);
+    let rec: EmbeddingRecord;
     try {
-      out.push(n.endsWith('.bin') ? await parseEmbeddingBin(readFileSync(p)) : await parseEmbeddingJson(readFileSync(p, 'utf8')));
+      rec = n.endsWith('.bin') ? await parseEmbeddingBin(readFileSync(p)) : await parseEmbeddingJson(readFileSync(p, 'utf8'));
     } catch (e) {
       throw new Error(`${p}: ${(e as Error).message}`);
     }
+    const id = embeddingId(rec);
+    const other = fileOf.get(id);
+    if (other) throw new Error(`merge: two embeddings for ${id}: ${other} and ${p}; keep one`);
+    fileOf.set(id, p);
+    out.push(rec);
   }
   return out;
 }
@@ -89,6 +67,8 @@ export async function atlasMerge(o: {
   /** the probe set of the embeddings' spec (default: the one this build carries with that sha256) */
   probes?: ProbeSet;
   lab?: LabEntry[];
+  /** injected low-level write (tests simulate a full disk) */
+  write?: WriteAll;
 }): Promise<AtlasJson> {
   const embeddings = await readEmbeddings(o.dir);
   const probes = o.probes ?? (await specInputs(embeddings[0]?.spec)).probes;
@@ -100,8 +80,14 @@ export async function atlasMerge(o: {
     lab: o.lab,
   });
   mkdirSync(o.outDir, { recursive: true });
-  writeFileSync(join(o.outDir, 'atlas.json'), `${JSON.stringify(atlasJson)}\n`);
-  writeFileSync(join(o.outDir, EMBEDDINGS_FILE), embeddingsF16);
+  // The pair is one unit: both written and synced before either replaces the previous version.
+  await replaceFiles(
+    [
+      { path: join(o.outDir, EMBEDDINGS_FILE), data: embeddingsF16 },
+      { path: join(o.outDir, 'atlas.json'), data: `${JSON.stringify(atlasJson)}\n` },
+    ],
+    o.write,
+  );
   return atlasJson;
 }
 
@@ -141,8 +127,10 @@ export async function atlasEval(o: {
   const params = o.paramVectors ? await o.paramVectors(models.map((m) => m.id)) : undefined;
   const pairwise = o.behaviour === undefined ? undefined : behaviourTables(o.behaviour);
   const report = runEval({ models, able, output: output.size > 0 ? output : undefined, params, pairwise, routing: o.routing });
-  writeFileSync(o.out, `${JSON.stringify(report, null, 1)}\n`);
-  writeFileSync(`${o.out.replace(/\.json$/, '')}.md`, evalMarkdown(report));
+  await replaceFiles([
+    { path: o.out, data: `${JSON.stringify(report, null, 1)}\n` },
+    { path: `${o.out.replace(/\.json$/, '')}.md`, data: evalMarkdown(report) },
+  ]);
   return report;
 }
 
@@ -166,8 +154,8 @@ commands.push(
         dir,
         outDir: out,
         manifest: readManifest(flag(args, '--manifest')),
-        lab: lab ? JSON.parse(readFileSync(lab, 'utf8')) : undefined,
-        probes: probesFile ? validateProbeSet(JSON.parse(readFileSync(probesFile, 'utf8')), (t) => segmentWords(t).length) : undefined,
+        lab: lab ? readLab(lab) : undefined,
+        probes: probesFile ? readProbes(probesFile) : undefined,
       });
       console.log(`${out}: ${json.models.length} models, ${json.embeddings.rows} embedded, dim ${json.dim}`);
       return 0;
@@ -188,8 +176,8 @@ commands.push(
         embeddingsDir,
         manifest: embeddingsDir ? readManifest(flag(args, '--manifest')) : undefined,
         out,
-        routing: routing ? JSON.parse(readFileSync(routing, 'utf8')) : null,
-        behaviour: behaviour ? JSON.parse(readFileSync(behaviour, 'utf8')) : undefined,
+        routing: routing ? (readJsonFile(routing, 'routing table') as RoutingInput) : null,
+        behaviour: behaviour ? (readJsonFile(behaviour, 'behaviour table') as never) : undefined,
       });
       console.log(`${out}: ${report.all.models.length} models evaluated`);
       return 0;

@@ -1,21 +1,22 @@
 // `able embed`: one model's ABLE embedding, from a hub id, a model folder or a GGUF file.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { readdirSync, type Stats, statSync } from 'node:fs';
+import { availableParallelism, hostname, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
-import { type EmbeddingRecord, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
+import { type EmbeddingRecord, embeddingToBin, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
 import { runPipeline } from '../able/pipeline.ts';
-import { PROBE_SET_V1, type ProbeSet, probeSetRef, validateProbeSet } from '../able/probes/index.ts';
+import { PROBE_SET_V1, type ProbeSet, probeSetRef } from '../able/probes/index.ts';
+import { chooseThreads } from '../able/threads.ts';
 import { type AttributionMethod, DEFAULT_IG_STEPS, makeSpec, specHash } from '../able/spec.ts';
 import { nodeRuntime } from '../platform/node/runtime-node.ts';
-import { segmentWords } from '../text/words.ts';
 import { BlobSource, type ByteSource } from '../weights/index.ts';
 import { HubClient } from '../weights/hub.ts';
-import { registerAtlasBuild } from './atlas-commands.ts';
+import { readProbes, registerAtlasBuild } from './atlas-commands.ts';
 import { flag, positional } from './args.ts';
 import { commands } from './commands.ts';
 import { hubOptionsFromEnv, NodeHubCache } from '../platform/node/hub-cache-node.ts';
 import { NodeFileSource } from '../platform/node/node-source.ts';
+import { checkWritable, replaceFiles } from './node-files.ts';
 import { progressBar } from './progress.ts';
 import { WeightFile } from './weight-file.ts';
 
@@ -29,6 +30,31 @@ export interface EmbedCliOptions {
   quiet?: boolean;
   /** Let ORT prepack matmul weights: faster per probe, two more float32 copies of the weights. */
   prepack?: boolean;
+  /** bytes the run may use (default: the machine's total memory) */
+  memoryBytes?: number;
+}
+
+/** stat that follows links; null when nothing (or a dangling link) is there. */
+function localStat(p: string): Stats | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether an argument that names no existing file is a mistyped path rather than a hub id: it
+ * starts like a path, has a file extension, or more than one "/" before any @revision.
+ */
+export function looksLikePath(input: string): boolean {
+  const base = input.split(/[@:]/)[0];
+  return (
+    /^(\.{1,2}[\\/]|[\\/]|~)/.test(input) ||
+    input.includes('\\') ||
+    base.split('/').length > 2 ||
+    /\.(gguf|safetensors|json|bin|pt|pth)$/i.test(base)
+  );
 }
 
 /** Local path or hub id -> the files as byte sources and, for the hub, the model's identity. */
@@ -36,15 +62,18 @@ async function resolveInput(
   input: string,
   quiet: boolean,
 ): Promise<{ files: ByteSource[]; identity: ModelIdentity | { name: string }; label: string }> {
-  if (existsSync(input)) {
-    const paths = statSync(input).isDirectory()
-      ? readdirSync(input)
-          .map((n) => join(input, n))
-          .filter((p) => statSync(p).isFile())
-      : [input];
+  const local = localStat(input);
+  if (local) {
+    // Only regular files (a FIFO would block the read forever); in a folder, whatever is not a
+    // readable regular file (a dangling link, a socket) is ignored: the model may not need it.
+    let paths: string[];
+    if (local.isDirectory()) paths = readdirSync(input).map((n) => join(input, n)).filter((p) => localStat(p)?.isFile());
+    else if (local.isFile()) paths = [input];
+    else throw new Error(`${input}: not a regular file or folder`);
     const files = await Promise.all(paths.map((p) => NodeFileSource.open(p)));
     return { files, identity: { name: basename(input) }, label: basename(input) };
   }
+  if (looksLikePath(input)) throw new Error(`${input}: file not found`);
   if (!/^[\w.-]+\/[\w.-]+(@[\w./-]+)?(:[\w.-]+\.gguf)?$/.test(input)) {
     throw new Error(`"${input}" is neither an existing file or folder nor a hub id (org/name[@revision][:file.gguf])`);
   }
@@ -80,6 +109,8 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
       probes: o.probes,
       method: o.method,
       threads: o.threads,
+      // the machine's memory: a model that cannot fit is refused before its weights are read
+      memoryLimit: { bytes: o.memoryBytes ?? totalmem(), what: o.memoryBytes ? '--memory-limit' : "this machine's memory" },
       describe: () => ({
         engine: { name: pkg.name, version: pkg.version, provider: 'cpu' },
         computed: {
@@ -105,7 +136,15 @@ function yesNo(args: string[], name: string): boolean | undefined {
   throw new Error(`${name} must be yes or no, got "${v}"`);
 }
 
-/** --method / --steps / --probes / --threads / --prepack, shared by `embed` and `atlas build`. */
+/** --memory-limit 6G / 512M / bytes */
+export function memoryLimitArg(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)([KMGT]?)i?B?$/i.exec(v.trim());
+  if (!m || Number(m[1]) <= 0) throw new Error(`--memory-limit: "${v}" is not a size such as 6G or 512M`);
+  return Math.round(Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()));
+}
+
+/** --method / --steps / --probes / --threads / --prepack / --memory-limit, shared by `embed` and `atlas build`. */
 export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
   const methodName = flag(args, '--method') ?? 'gxi';
   const stepsArg = flag(args, '--steps');
@@ -119,17 +158,22 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     method = { kind: 'ig', steps };
   } else throw new Error(`--method must be gxi, ig or grad-norm, got "${methodName}"`);
   const probesPath = flag(args, '--probes');
-  const probes = probesPath
-    ? validateProbeSet(JSON.parse(readFileSync(probesPath, 'utf8')), (t) => segmentWords(t).length)
-    : PROBE_SET_V1;
+  const probes = probesPath ? readProbes(probesPath) : PROBE_SET_V1;
   const threadsArg = flag(args, '--threads');
+  let threads: number | undefined;
+  if (threadsArg !== undefined) {
+    const t = chooseThreads(threadsArg, availableParallelism(), 1, '--threads');
+    if (t.note) console.error(t.note);
+    threads = t.threads;
+  }
   return {
     method,
     probes,
-    threads: threadsArg ? Number(threadsArg) : undefined,
+    threads,
     where: flag(args, '--where'),
     name: flag(args, '--name'),
     prepack: yesNo(args, '--prepack'),
+    memoryBytes: memoryLimitArg(flag(args, '--memory-limit')),
   };
 }
 
@@ -143,11 +187,12 @@ commands.push({
     `  --steps m                   integrated-gradient steps for ig (default ${DEFAULT_IG_STEPS})`,
     '  --probes FILE               probe set JSON (default: the built-in v1)',
     '  --out FILE                  output (default <model>.<spec hash>.able.json; .bin writes the binary form)',
-    '  --threads N                 onnxruntime intra-op threads',
+    '  --threads N                 onnxruntime intra-op threads (at most the cores)',
     '  --prepack yes|no            yes: onnxruntime prepacks the matmul weights, faster per probe but',
     '                              two more float32 copies of the weights in memory (default no;',
     '                              docs/benchmarks.md). The weights are kept in a scratch file under',
     '                              ABLE_TMPDIR (default the OS temp folder), deleted at the end.',
+    "  --memory-limit SIZE         refuse a model estimated to need more (default: the machine's memory)",
     '  --where TEXT                provenance note stored in the file (default: host name)',
     '  --name NAME                 identity name for a local model (default: its file or folder name)',
     '',
@@ -157,13 +202,14 @@ commands.push({
     const input = positional(args);
     if (!input) throw new Error('give a hub id, a model folder or a .gguf file (see able embed --help)');
     const opts = embedOptionsFromArgs(args);
+    const outArg = flag(args, '--out');
+    // Before any work: the output must be writable (the default name lands in the working folder).
+    await checkWritable(outArg ?? join('.', 'x.able.json'), outArg ? '--out' : 'output folder');
     const rec = await embedFromInput(input, opts);
     const name = ('hubId' in rec.model ? rec.model.hubId : rec.model.file).replace(/[^\w.-]+/g, '_');
-    const out = flag(args, '--out') ?? `${name}.${rec.specHash.slice(0, 12)}.able.json`;
-    if (out.endsWith('.bin')) {
-      const { embeddingToBin } = await import('../able/embedding-file.ts');
-      writeFileSync(out, embeddingToBin(rec));
-    } else writeFileSync(out, embeddingToJson(rec, { base64: true }));
+    const out = outArg ?? `${name}.${rec.specHash.slice(0, 12)}.able.json`;
+    // Temp file, fsync, rename: a failed write leaves a previous file at `out` as it was.
+    await replaceFiles([{ path: out, data: out.endsWith('.bin') ? embeddingToBin(rec) : embeddingToJson(rec, { base64: true }) }]);
     console.log(
       `${out}: dimension ${rec.dim}, ${rec.computed.wallTimeS.toFixed(1)} s wall, provider ${rec.engine.provider}, ` +
         `peak RSS ${rec.computed.peakRssMiB} MiB, spec ${rec.specHash.slice(0, 12)} (${rec.spec.attribution})`,

@@ -3,7 +3,7 @@
 // possibly nested per layer type as Gemma 3 does).
 import type { Json } from './family.ts';
 import { lookupHf } from './registry.ts';
-import { type ArchSpec, ModelConfigError, SPEC_DEFAULTS, type RopeScaling, type RopeSpec } from './spec.ts';
+import { type ArchSpec, checkSpecCounts, ModelConfigError, SPEC_DEFAULTS, type RopeScaling, type RopeSpec } from './spec.ts';
 
 
 const WHERE = 'config.json';
@@ -79,6 +79,12 @@ export function archSpecFromConfig(config: Json): ArchSpec {
   const heads = num(c, ['num_attention_heads', 'n_head']);
   const headDim = num(c, ['head_dim'], hidden / heads);
   const layers = num(c, ['num_hidden_layers', 'n_layer']);
+  // Before anything is sized from them (layer types below allocate per layer).
+  checkSpecCounts(
+    { hidden, heads, kvHeads: num(c, ['num_key_value_heads'], heads), headDim, layers, vocabSize: num(c, ['vocab_size']) },
+    WHERE,
+    { hidden: 'hidden_size', heads: 'num_attention_heads', kvHeads: 'num_key_value_heads', headDim: 'head_dim', layers: 'num_hidden_layers', vocabSize: 'vocab_size' },
+  );
   if (c.scale_attn_by_inverse_layer_idx) throw new ModelConfigError(WHERE, 'scale_attn_by_inverse_layer_idx is not implemented');
   if (c.use_bidirectional_attention) throw new ModelConfigError(WHERE, 'bidirectional attention is not a causal LM');
 
@@ -126,6 +132,7 @@ export function archSpecFromConfig(config: Json): ArchSpec {
     activation: (gemma1) => activationOf(c, gemma1),
   });
   if (Number.isNaN(spec.intermediate)) spec.intermediate = num(c, ['intermediate_size']);
+  checkSpecCounts({ intermediate: spec.intermediate }, WHERE, { intermediate: 'intermediate_size' });
   if (spec.layerTypes.includes('sliding') && spec.slidingWindow === null)
     throw new ModelConfigError(WHERE, 'sliding_attention layers but no sliding_window');
   if (!spec.layerTypes.includes('sliding')) spec.slidingWindow = null;

@@ -5,7 +5,7 @@
 import { dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
 import type { GgufFix } from './family.ts';
 import { familyOf, lookupGguf } from './registry.ts';
-import { type ArchSpec, ModelConfigError, SPEC_DEFAULTS, type RopeScaling } from './spec.ts';
+import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, SPEC_DEFAULTS, type RopeScaling } from './spec.ts';
 import type { StoredTensor, WeightStore } from './store.ts';
 
 type GGUFLike = Pick<GGUFFile, 'metadata' | 'tensors'>;
@@ -46,6 +46,18 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
   const tokens = get('tokenizer.ggml.tokens');
   const vocabSize = num(k('vocab_size'), Array.isArray(tokens) ? tokens.length : (embed?.shape[0] ?? Number.NaN));
   if (!Number.isFinite(vocabSize)) throw new ModelConfigError(WHERE, 'cannot tell the vocabulary size');
+  // Before anything is sized from them: counts within limits and, with the file, the layers present.
+  const where = f && 'source' in f ? `${(f as GGUFFile).source.name}: ${WHERE}` : WHERE;
+  const kvHeads = num(k('attention.head_count_kv'), heads);
+  checkSpecCounts({ vocabSize, hidden, layers, heads, kvHeads, headDim }, where, {
+    vocabSize: k('vocab_size'),
+    hidden: k('embedding_length'),
+    layers: k('block_count'),
+    heads: k('attention.head_count'),
+    kvHeads: k('attention.head_count_kv'),
+    headDim: k('attention.key_length'),
+  });
+  if (f) checkLayerCount(layers, names, where, k('block_count'));
   const normEps = family.layerNorm ? num(k('attention.layer_norm_epsilon')) : num(k('attention.layer_norm_rms_epsilon'));
   if (names.has('rope_factors_long.weight') || names.has('rope_factors_short.weight'))
     throw new ModelConfigError(WHERE, 'longrope (rope_factors_* tensors) is not implemented');
@@ -70,9 +82,9 @@ export function archSpecFromGguf(src: GGUFLike | Metadata): ArchSpec {
     hidden,
     layers,
     heads,
-    kvHeads: num(k('attention.head_count_kv'), heads),
+    kvHeads,
     headDim,
-    intermediate: num(k('feed_forward_length')),
+    intermediate: counted(num(k('feed_forward_length')), 'intermediate', k('feed_forward_length'), where),
     normEps,
     tiedEmbeddings: true,
     rope: { theta, rotaryDim, scaling },
@@ -92,6 +104,11 @@ function biasesOf(names: Set<string>) {
     oBias: names.has('blk.0.attn_output.bias'),
     mlpBias: names.has('blk.0.ffn_up.bias'),
   };
+}
+
+function counted(v: number, key: 'intermediate', name: string, where: string): number {
+  checkSpecCounts({ [key]: v }, where, { [key]: name });
+  return v;
 }
 
 interface Mapping {
@@ -171,6 +188,7 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec): WeightStore {
   const fileName = file.source.name;
   const infos = new Map(file.tensors.map((t) => [t.name, t]));
   const have = new Set(infos.keys());
+  checkLayerCount(spec.layers, have, fileName, 'the spec');
   const map = nameMap(spec, have);
   const actual = { tiedEmbeddings: !have.has('output.weight'), ...biasesOf(have) };
   for (const [k, v] of Object.entries(actual))

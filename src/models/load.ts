@@ -3,7 +3,7 @@
 import { checkTensorShape, WeightsError } from '../weights/index.ts';
 import type { Family } from './family.ts';
 import { familyOf } from './registry.ts';
-import type { ArchSpec } from './spec.ts';
+import { type ArchSpec, checkLayerCount } from './spec.ts';
 import type { StoredTensor, WeightStore } from './store.ts';
 
 export interface LoadedModel {
@@ -23,6 +23,8 @@ export async function loadModel(spec: ArchSpec, store: WeightStore): Promise<Loa
   const family = familyOf(spec);
   const expected = family.tensors(spec);
   const have = new Set(store.names());
+  // every layer the config names must be there and none beyond it (no silently dropped layers)
+  checkLayerCount(spec.layers, have, store.file, spec.source === 'gguf' ? 'block_count' : 'num_hidden_layers');
   const tensors = new Map<string, StoredTensor>();
   for (const [name, shape] of expected) {
     const actual = resolve(family, name, have);

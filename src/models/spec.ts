@@ -95,3 +95,60 @@ export class UnsupportedArchitectureError extends Error {
 export class ModelConfigError extends InputError {
   override readonly name = 'ModelConfigError';
 }
+
+/**
+ * Upper bounds no supported checkpoint comes near (the largest: 262,144 vocabulary, 62 layers,
+ * hidden 5,376, 128 heads). They only stop nonsense metadata from sizing allocations: a count
+ * from a file is checked here before anything is allocated from it.
+ */
+export const SPEC_LIMITS = {
+  vocabSize: 1 << 22,
+  hidden: 1 << 16,
+  layers: 1024,
+  heads: 1024,
+  kvHeads: 1024,
+  headDim: 4096,
+  intermediate: 1 << 18,
+  maxPositions: 1 << 20,
+} as const;
+
+/** Refuses counts and dimensions that are not positive integers within SPEC_LIMITS. */
+export function checkSpecCounts(
+  c: Partial<Record<keyof typeof SPEC_LIMITS, number>>,
+  where: string,
+  keys: Partial<Record<keyof typeof SPEC_LIMITS, string>> = {},
+): void {
+  for (const [k, max] of Object.entries(SPEC_LIMITS) as [keyof typeof SPEC_LIMITS, number][]) {
+    const v = c[k];
+    if (v === undefined) continue;
+    const min = k === 'maxPositions' ? 0 : 1;
+    if (!Number.isSafeInteger(v) || v < min || v > max)
+      throw new ModelConfigError(where, `${keys[k] ?? k} is ${v}; expected an integer in ${min}..${max}`);
+  }
+  if (c.heads !== undefined && c.kvHeads !== undefined && c.heads % c.kvHeads !== 0)
+    throw new ModelConfigError(where, `${keys.heads ?? 'heads'} ${c.heads} is not a multiple of ${keys.kvHeads ?? 'kvHeads'} ${c.kvHeads}`);
+}
+
+/** Decoder layer indices in tensor names (`blk.N.`, `model.layers.N.`, `[transformer.]h.N.`, `gpt_neox.layers.N.`); other towers are not counted. */
+export function layerIndices(names: Iterable<string>): Set<number> {
+  const out = new Set<number>();
+  for (const n of names) {
+    const m = /^(?:blk\.|(?:model\.|transformer\.|gpt_neox\.)?(?:layers|h)\.)(\d+)\./.exec(n);
+    if (m) out.add(Number(m[1]));
+  }
+  return out;
+}
+
+/**
+ * The layer count a config or metadata states must be the one the tensors have: layers 0..L-1
+ * present, nothing beyond. Otherwise a model would run with layers silently dropped.
+ */
+export function checkLayerCount(layers: number, names: Iterable<string>, file: string, key: string): void {
+  const have = layerIndices(names);
+  if (have.size === 0) return; // a store that does not name layers this way: loadModel checks each tensor
+  const max = Math.max(...have);
+  if (max + 1 !== layers)
+    throw new ModelConfigError(file, `${key} says ${layers} layers but the tensors hold ${max + 1} (blocks 0..${max})`);
+  for (let i = 0; i < layers; i++)
+    if (!have.has(i)) throw new ModelConfigError(file, `${key} says ${layers} layers but layer ${i} has no tensors`);
+}

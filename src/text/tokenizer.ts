@@ -32,10 +32,74 @@ interface AddedTokenJson {
 }
 
 /** Components of a (possibly Sequence) normalizer / pre-tokenizer / decoder, flattened. */
-function parts(node: Json | null | undefined): Json[] {
-  if (!node) return [];
+function parts(node: Json | null | undefined, depth = 0): Json[] {
+  if (!node || typeof node !== "object") return [];
+  if (depth > 16) throw new TokenizerFileError("tokenizer.json", "sequences nested more than 16 deep");
   const children = node.normalizers ?? node.pretokenizers ?? node.decoders ?? node.processors;
-  return Array.isArray(children) ? children.flatMap(parts) : [node];
+  return Array.isArray(children) ? children.flatMap((c) => parts(c, depth + 1)) : [node];
+}
+
+/** A tokenizer file that cannot be used; the message names the file and the field. */
+export class TokenizerFileError extends Error {
+  override readonly name = "TokenizerFileError";
+  constructor(file: string, detail: string) {
+    super(`${file}: ${detail}`);
+  }
+}
+
+const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const MAX_TOKEN_ID = 1 << 24;
+
+/**
+ * The fields this module and the tokenizer library read, checked before either touches them, so a
+ * damaged or hostile tokenizer.json is refused by field instead of failing inside the library.
+ */
+export function validateTokenizerJson(json: unknown, config: unknown, file = "tokenizer.json"): void {
+  const fail = (field: string, detail: string): never => {
+    throw new TokenizerFileError(file, `${field}: ${detail}`);
+  };
+  if (!isObj(json)) fail("(root)", "expected an object");
+  const j = json as Json;
+  if (!isObj(config)) throw new TokenizerFileError("tokenizer_config.json", "expected an object");
+  const m = j.model;
+  if (!isObj(m)) fail("model", "expected an object");
+  if (m.type !== undefined && !["BPE", "WordPiece", "Unigram", "WordLevel"].includes(m.type))
+    fail("model.type", `${JSON.stringify(m.type)} is not BPE, WordPiece, Unigram or WordLevel`);
+  const id = (v: unknown, field: string) => {
+    if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= MAX_TOKEN_ID) fail(field, `expected a token id in 0..${MAX_TOKEN_ID - 1}`);
+  };
+  if (Array.isArray(m.vocab)) {
+    m.vocab.forEach((e: unknown, i: number) => {
+      if (!Array.isArray(e) || typeof e[0] !== "string" || typeof e[1] !== "number") fail(`model.vocab[${i}]`, "expected [piece, score]");
+    });
+  } else if (isObj(m.vocab)) {
+    for (const [k, v] of Object.entries(m.vocab)) id(v, `model.vocab[${JSON.stringify(k.slice(0, 20))}]`);
+  } else fail("model.vocab", "expected an object or a list");
+  if (m.merges !== undefined) {
+    if (!Array.isArray(m.merges)) fail("model.merges", "expected a list");
+    m.merges.forEach((x: unknown, i: number) => {
+      const ok = typeof x === "string" ? x.includes(" ") : Array.isArray(x) && x.length === 2 && x.every((y) => typeof y === "string");
+      if (!ok) fail(`model.merges[${i}]`, 'expected "a b" or ["a", "b"]');
+    });
+  }
+  for (const k of ["unk_token", "continuing_subword_prefix", "end_of_word_suffix"])
+    if (m[k] !== undefined && m[k] !== null && typeof m[k] !== "string") fail(`model.${k}`, "expected a string or null");
+  if (j.added_tokens !== undefined) {
+    if (!Array.isArray(j.added_tokens)) fail("added_tokens", "expected a list");
+    j.added_tokens.forEach((a: unknown, i: number) => {
+      if (!isObj(a)) fail(`added_tokens[${i}]`, "expected an object");
+      id((a as Json).id, `added_tokens[${i}].id`);
+      if (typeof (a as Json).content !== "string" || (a as Json).content === "") fail(`added_tokens[${i}].content`, "expected a non-empty string");
+    });
+  }
+  for (const k of ["normalizer", "pre_tokenizer", "post_processor", "decoder"]) {
+    const v = j[k];
+    if (v === undefined || v === null) continue;
+    if (!isObj(v)) fail(k, "expected an object or null");
+    parts(v).forEach((p, i) => {
+      if (typeof p.type !== "string") fail(`${k} (part ${i}).type`, "expected a string");
+    });
+  }
 }
 
 function schemeOf(json: Json): TokenByteScheme {
@@ -89,6 +153,7 @@ export interface LoadOptions {
 
 /** A Tokenizer from tokenizer.json and tokenizer_config.json contents (parsed objects). */
 export function loadTokenizer(tokenizerJson: Json, tokenizerConfig: Json = {}, options: LoadOptions = {}): Tokenizer {
+  validateTokenizerJson(tokenizerJson, tokenizerConfig);
   const added: AddedTokenJson[] = tokenizerJson.added_tokens ?? [];
   const vocab: Json = tokenizerJson.model?.vocab ?? {};
   const ids = new Map<string, number>();
@@ -101,7 +166,14 @@ export function loadTokenizer(tokenizerJson: Json, tokenizerConfig: Json = {}, o
   for (const a of added) ids.set(a.content, a.id);
 
   const json = withSpecialTokenTemplate(tokenizerJson, tokenizerConfig, ids);
-  const inner = new HfTokenizer(json, tokenizerConfig);
+  // Beyond the fields checked above the library reads many optional ones; what it refuses is
+  // reported as this file's problem, not as an error from inside the library.
+  let inner: HfTokenizer;
+  try {
+    inner = new HfTokenizer(json, tokenizerConfig);
+  } catch (e) {
+    throw new TokenizerFileError("tokenizer.json", `the tokenizer cannot be built from it (${(e as Error).message})`);
+  }
   const scheme = schemeOf(json);
   const form = unicodeFormOf(json);
   const addedById = new Map(added.map((a) => [a.id, a]));
@@ -122,7 +194,12 @@ export function loadTokenizer(tokenizerJson: Json, tokenizerConfig: Json = {}, o
     bosId: bos !== null ? ids.get(bos) : undefined,
     eosId: eos !== null ? ids.get(eos) : undefined,
     encode(text: string): TokenizedText {
-      const enc = inner.encode(text);
+      let enc: ReturnType<HfTokenizer["encode"]>;
+      try {
+        enc = inner.encode(text);
+      } catch (e) {
+        throw new TokenizerFileError("tokenizer.json", `tokenizing failed (${(e as Error).message})`);
+      }
       const pieces: TokenPiece[] = enc.ids.map((id, i) => {
         const a = addedById.get(id);
         return { token: enc.tokens[i], special: a ? a.special : templateSpecials.has(id), added: a !== undefined };

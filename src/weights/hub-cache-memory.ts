@@ -23,6 +23,9 @@ export class MemoryHubCache implements HubCache {
     this.complete.set(key, new Blob((this.partial.get(key) ?? []) as BlobPart[]));
     this.partial.delete(key);
   }
+  async discard(key: string): Promise<void> {
+    this.complete.delete(key);
+  }
   async open(key: string): Promise<Blob> {
     const b = this.complete.get(key);
     if (!b) throw new Error(`hub cache: no complete file for ${key}`);

@@ -62,6 +62,12 @@ beforeAll(async () => {
         missing: ['gone.json'],
       },
       'org/quant': { sha: SHA_B, files: { 'm-Q4_K_M.gguf': gguf, 'm-Q8_0.gguf': gguf.subarray(0, 10) } },
+      // same size, one byte different: only the LFS sha256 can tell (issue 13 defect 13)
+      'org/tampered': {
+        sha: SHA_B,
+        files: { 'config.json': '{}', 'model.safetensors': single },
+        tampered: { 'model.safetensors': Uint8Array.from(single, (b, i) => (i === 1000 ? b ^ 1 : b)) },
+      },
       'gated/model': { sha: SHA_G, files: { 'config.json': '{"gated":true}', 'model.safetensors': single } },
     },
   });
@@ -149,6 +155,20 @@ describe('hub client against the local hub server', () => {
     const m = await client().model(`org/single@${SHA_B}`);
     expect(m.weights).toEqual(['model.safetensors']);
     expect(await blobBytes(m.files.get('model.safetensors'))).toBe(digest(single));
+  });
+
+  it('checks LFS downloads against the sha256 the hub lists, names the file and discards it', async () => {
+    const l = await client().list('org/tampered');
+    expect(l.files.find((f) => f.path === 'model.safetensors')?.sha256).toBe(createHash('sha256').update(single).digest('hex'));
+    expect(l.files.find((f) => f.path === 'config.json')?.sha256).toBeNull();
+    for (const c of [client(), new HubClient({ endpoint: server.url, cache, sha256: hubOptionsFromEnv({}).sha256 })]) {
+      await expect(c.model('org/tampered')).rejects.toThrow(
+        /"model\.safetensors" from org\/tampered \(revision main\): sha256 [0-9a-f]{64} does not match the hub's [0-9a-f]{64}; the download was discarded/,
+      );
+      expect(await cache.has(`org/tampered/${SHA_B}/model.safetensors`)).toBe(false);
+    }
+    // an intact file passes the same check
+    expect(await blobBytes((await client().model('org/single')).files.get('model.safetensors'))).toBe(digest(single));
   });
 
   it('downloads a named GGUF file and names the ones available when it is not there', async () => {

@@ -18,6 +18,8 @@ export interface HubCache {
   reset(key: string): Promise<void>;
   /** Turns the partial download into the complete file. */
   finalize(key: string): Promise<void>;
+  /** Drops the complete file (it failed its checksum). */
+  discard(key: string): Promise<void>;
   /** The complete file. */
   open(key: string): Promise<Blob>;
 }
@@ -39,6 +41,21 @@ export interface HubOptions {
   onProgress?: (p: HubProgress) => void;
   /** Automatic resumes after a broken connection, per file (default 2). */
   retries?: number;
+  /**
+   * sha256 (hex) of a downloaded file, to check it against the LFS sha256 the hub lists. The CLI
+   * passes a streaming Node hash; the default hashes with WebCrypto, which holds the file in memory,
+   * so it is used up to MAX_WEBCRYPTO_HASH bytes (larger files are then checked by size only).
+   */
+  sha256?: (blob: Blob) => Promise<string | null>;
+}
+
+/** Largest file the default (in-memory WebCrypto) hash takes on. */
+export const MAX_WEBCRYPTO_HASH = 512 * 2 ** 20;
+
+async function webCryptoSha256(blob: Blob): Promise<string | null> {
+  if (blob.size > MAX_WEBCRYPTO_HASH) return null;
+  const d = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+  return Array.from(d, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export interface RepoRef {
@@ -49,7 +66,8 @@ export interface RepoRef {
 export interface RepoListing extends RepoRef {
   /** The commit the revision resolved to; files are fetched at this commit. */
   sha: string;
-  files: { path: string; size: number | null }[];
+  /** sha256: the LFS object id the hub lists for large files (null for plain git files). */
+  files: { path: string; size: number | null; sha256?: string | null }[];
 }
 
 export class HubError extends Error {
@@ -131,14 +149,15 @@ export class HubClient {
       await res.body?.cancel();
       throw this.failure(res.status, res.statusText, what, repoId);
     }
-    const info = (await res.json()) as { sha?: unknown; siblings?: { rfilename?: unknown; size?: unknown }[] };
+    const info = (await res.json()) as { sha?: unknown; siblings?: { rfilename?: unknown; size?: unknown; lfs?: { sha256?: unknown } }[] };
     if (typeof info.sha !== 'string' || !/^[0-9a-f]{40}$/.test(info.sha) || !Array.isArray(info.siblings)) {
       throw new HubError(`${what}: unexpected answer from ${this.endpoint} (no commit sha or file list)`);
     }
     const files = info.siblings.map((s) => {
       if (typeof s.rfilename !== 'string') throw new HubError(`${what}: a file entry has no rfilename`);
       checkRepoPath(s.rfilename);
-      return { path: s.rfilename, size: typeof s.size === 'number' ? s.size : null };
+      const sha256 = typeof s.lfs?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(s.lfs.sha256) ? s.lfs.sha256 : null;
+      return { path: s.rfilename, size: typeof s.size === 'number' ? s.size : null, sha256 };
     });
     return { repoId, revision, sha: info.sha, files };
   }
@@ -174,7 +193,18 @@ export class HubClient {
       }
     }
     await cache.finalize(key);
-    return cache.open(key);
+    const blob = await cache.open(key);
+    if (entry.sha256) {
+      // size alone misses a corrupted or substituted download of the same length
+      const got = await (this.opts.sha256 ?? webCryptoSha256)(blob);
+      if (got !== null && got !== entry.sha256) {
+        await cache.discard(key);
+        throw new HubError(
+          `"${path}" from ${listing.repoId} (revision ${listing.revision}): sha256 ${got} does not match the hub's ${entry.sha256}; the download was discarded`,
+        );
+      }
+    }
+    return blob;
   }
 
   private async download(listing: RepoListing, path: string, key: string, expected: number | null): Promise<void> {

@@ -50,7 +50,8 @@ export function validateProbeSet(
   }
   const seen = new Set<string>();
   s.probes.forEach((p: Record<string, unknown>, i: number) => {
-    const at = `probe ${i} (${String(p?.id)})`;
+    if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new Error(`probe ${i}: expected an object`);
+    const at = `probe ${i} (${String(p.id)})`;
     if (typeof p.id !== 'string' || p.id === '') throw new Error(`${at} id: expected a non-empty string`);
     if (seen.has(p.id)) throw new Error(`${at} id: duplicate`);
     seen.add(p.id);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { readAtlas } from '../../atlas/format';
+import { readAtlas, validateAtlasJson } from '../../atlas/format';
 import { ExplorerData } from './explorer-data';
 import { fetchBytes } from './fetch-progress';
 
@@ -22,10 +22,18 @@ export function useAtlas(url = ATLAS_URL): AtlasLoad {
         (loaded, total) => setState({ status: 'loading', stage: 'metadata', loaded, total }),
         ctl.signal,
       );
-      const meta = JSON.parse(new TextDecoder().decode(jsonBytes));
-      if (meta?.format !== 'able-atlas/1') throw new Error(`unsupported atlas format ${JSON.stringify(meta?.format)}`);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(new TextDecoder().decode(jsonBytes));
+      } catch (e) {
+        throw new Error(`atlas.json: not valid JSON (${(e as Error).message})`);
+      }
+      // every field checked before use; embeddings.file must stay beside atlas.json (same origin)
+      const meta = validateAtlasJson(raw);
+      const binUrl = new URL(meta.embeddings.file, base);
+      if (binUrl.origin !== base.origin) throw new Error(`atlas.json: embeddings.file points to another origin (${binUrl.origin})`);
       const bin = await fetchBytes(
-        new URL(meta.embeddings.file, base).href,
+        binUrl.href,
         (loaded, total) => setState({ status: 'loading', stage: 'embeddings', loaded, total }),
         ctl.signal,
       );

@@ -16,6 +16,16 @@ import { withFloat32Weights } from './upcast';
 const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
 const isWeights = (name: string) => /\.(safetensors|gguf)$/i.test(name);
 
+/**
+ * What the tab may use: three quarters of the memory the browser reports (navigator.deviceMemory,
+ * which Chromium caps at 8 GB; 4 GB where it reports nothing). The model's estimate
+ * (src/able/memory.ts) is checked against it before any weight is read.
+ */
+function tabMemoryLimit(): { bytes: number; what: string } {
+  const gb = (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory ?? 4;
+  return { bytes: 0.75 * gb * 2 ** 30, what: `this tab's share (3/4) of the ${gb} GB the browser reports` };
+}
+
 function refuseIfTooLarge(bytes: number, limit: number, what: string): void {
   if (bytes > limit)
     throw new Error(
@@ -115,6 +125,7 @@ export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void)
     probes,
     method,
     expect,
+    memoryLimit: tabMemoryLimit(),
     prepareModel: providers[0] === 'webgpu' ? withFloat32Weights : undefined,
     describe: (p) => {
       const provider = p === 'webgpu' ? 'webgpu' : 'wasm';

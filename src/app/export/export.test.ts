@@ -69,3 +69,15 @@ describe('exports', () => {
     expect(safeName('HuggingFaceTB/SmolLM2-135M Instruct')).toBe('HuggingFaceTB_SmolLM2-135M_Instruct');
   });
 });
+
+describe('CSV formula neutralising (issue 13 defect 11)', () => {
+  it('cells starting with =, +, -, @ are written as text; negative numbers stay numbers', () => {
+    const csv = neighboursCsv('=HYPERLINK("http://x","y")', [
+      { rank: 1, id: '+cmd|/c calc', cosine: -0.25, family: '@SUM(A1)', organisation: '-2+3', paramsB: -1 },
+      { rank: 2, id: 'org/plain', cosine: 0.5, family: '\tx', organisation: 'o', paramsB: null },
+    ]);
+    const lines = csv.split('\r\n');
+    expect(lines[1]).toBe(`"'=HYPERLINK(""http://x"",""y"")",1,'+cmd|/c calc,-0.250000,'@SUM(A1),'-2+3,-1`);
+    expect(lines[2]).toBe(`"'=HYPERLINK(""http://x"",""y"")",2,org/plain,0.500000,'\tx,o,`);
+  });
+});

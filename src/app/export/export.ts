@@ -11,9 +11,15 @@ export interface NeighbourRow {
   paramsB: number | null;
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe (OWASP's CSV-injection advice); plain numbers such as a negative cosine stay numbers.
+ */
+export const neutraliseFormula = (s: string): string => (/^[=+\-@\t\r]/.test(s) && !/^[-+]?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(s) ? `'${s}` : s);
+
 const csvCell = (v: string | number | null) => {
   if (v === null) return '';
-  const s = String(v);
+  const s = neutraliseFormula(String(v));
   return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 };
 

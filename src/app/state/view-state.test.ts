@@ -62,11 +62,11 @@ describe('view state in the URL', () => {
     expect(problems[0]).toMatch(/version "99"/);
   });
 
-  it('rejects ids with spaces or markup', () => {
+  it('takes ids with spaces or markup as text (issue 13: such links were generated, then refused)', () => {
     const { state, problems } = decodeViewState(new URLSearchParams('v=1&sel=a%20b&cmp=x"y'));
-    expect(state.selected).toBeNull();
-    expect(state.compare).toBeNull();
-    expect(problems).toHaveLength(2);
+    expect(state.selected).toBe('a b');
+    expect(state.compare).toBe('x"y');
+    expect(problems).toHaveLength(0);
   });
 
   it('selection and comparison changes are history steps; zoom and colour are not', () => {
@@ -117,5 +117,22 @@ describe('view state in the URL', () => {
     const { state, problems } = decodeViewState(new URLSearchParams('v=1&ts=params:sideways'));
     expect(state.table).toEqual(defaultViewState().table);
     expect(problems[0]).toMatch(/table sort/);
+  });
+});
+
+describe('share-link ids with markup characters (issue 13 defect 11)', () => {
+  it('an id containing <, >, " and spaces round-trips instead of being refused', () => {
+    const s = defaultViewState();
+    s.selected = 'lab/<b>"quoted" model</b>.gguf';
+    s.compare = "org/name's <script>window.__pwned=1</script>";
+    const d = decodeViewState(encodeViewState(s));
+    expect(d.problems).toEqual([]);
+    expect(d.state.selected).toBe(s.selected);
+    expect(d.state.compare).toBe(s.compare);
+  });
+  it('control characters are still refused', () => {
+    const d = decodeViewState(new URLSearchParams('v=1&sel=a%00b'));
+    expect(d.state.selected).toBeNull();
+    expect(d.problems[0]).toMatch(/is not a valid model id/);
   });
 });

@@ -126,6 +126,8 @@ export interface Decoded {
   problems: string[]; // one line per ignored field, for the user
 }
 
+const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
 const finite = (s: string) => (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(s.trim()) ? Number(s) : Number.NaN);
 
 function parseList(raw: string, name: string, problems: string[]): string[] {
@@ -150,7 +152,9 @@ export function decodeViewState(params: URLSearchParams): Decoded {
   const id = (key: string, label: string) => {
     const raw = params.get(key);
     if (raw === null) return null;
-    if (raw.length === 0 || raw.length > MAX_ID || /[\s<>"]/.test(raw)) {
+    // Any printable text is a possible id (lab ids are file names); React renders it as text, so
+    // only control characters and over-long values are refused.
+    if (raw.length === 0 || raw.length > MAX_ID || hasControl(raw)) {
       problems.push(`${label} ${JSON.stringify(raw.slice(0, 40))} is not a valid model id`);
       return null;
     }

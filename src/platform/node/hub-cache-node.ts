@@ -1,6 +1,7 @@
 // HubCache on the local file system: <root>/<org>/<name>/<sha>/<path>, partial downloads beside
 // the final file as <path>.part, renamed into place when complete (so a crash never leaves a
 // truncated file that looks complete).
+import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -45,6 +46,9 @@ export class NodeHubCache implements HubCache {
     if ((await fileSize(part)) === null) await this.append(key, new Uint8Array(0));
     await rename(part, p);
   }
+  async discard(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
   async open(key: string): Promise<Blob> {
     return openAsBlob(this.pathOf(key));
   }
@@ -71,5 +75,13 @@ export function hubOptionsFromEnv(env: Record<string, string | undefined> = proc
     cacheDir,
     endpoint: env.HF_ENDPOINT || undefined,
     token: env.HF_TOKEN || undefined,
+    sha256: nodeSha256,
   };
+}
+
+/** Streaming sha256 of a (possibly multi-GB) downloaded file: constant memory. */
+export async function nodeSha256(blob: Blob): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of blob.stream()) h.update(chunk);
+  return h.digest('hex');
 }

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WeightsError } from '../../weights/errors.ts';
 import { type ByteSource, checkRange } from '../../weights/source.ts';
@@ -12,6 +12,8 @@ export class NodeFileSource implements ByteSource {
   ) {}
 
   static async open(path: string): Promise<NodeFileSource> {
+    // stat before open: opening a FIFO for reading blocks until a writer comes
+    if (!(await stat(path)).isFile()) throw new WeightsError(basename(path), 'not a regular file');
     const fh = await open(path, 'r');
     try {
       const { size } = await fh.stat();

@@ -80,6 +80,11 @@ export class OpfsHubCache implements HubCache {
     await dir.getFileHandle(MARKER, { create: true });
   }
 
+  /** The whole entry (chunks and marker) goes, as in reset. */
+  discard(key: string): Promise<void> {
+    return this.reset(key);
+  }
+
   async open(key: string): Promise<Blob> {
     const dir = await this.entry(key, false);
     if (!dir || !(await this.complete(dir))) throw new Error(`hub cache: no complete file for ${key}`);
