@@ -4,12 +4,24 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nodeRuntime } from '../platform/node/runtime-node.ts';
 import { BytesSource } from '../weights/source.ts';
-import { checkedSpec, localIdentity, runPipeline, specInputs } from './pipeline.ts';
+import { checkedSpec, localIdentity, runPipeline, sha256OfSource, specInputs } from './pipeline.ts';
 import { PROBE_SET_V1, probeSetRef } from './probes/index.ts';
 import { makeSpec, specHash } from './spec.ts';
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7919) % 251);
 const nodeSha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+
+describe('sha256OfSource', () => {
+  it('hashes in chunks what one read could not hold (Node refuses reads past 2 GiB)', async () => {
+    const b = new Uint8Array(64 * 2 ** 20 + 123);
+    for (let i = 0; i < b.length; i += 4096) b[i] = (i * 2654435761) >>> 24;
+    const whole = new BytesSource('big.gguf', b);
+    const reads: number[] = [];
+    const chunked = { name: 'big.gguf', size: b.length, read: (o: number, n: number) => (reads.push(n), whole.read(o, n)) };
+    expect(await sha256OfSource(chunked)).toBe(nodeSha(b));
+    expect(reads).toEqual([64 * 2 ** 20, 123]);
+  });
+});
 
 describe('localIdentity', () => {
   it('names a GGUF file by its own name and its sha256 (as Node hashes it)', async () => {

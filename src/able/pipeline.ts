@@ -4,6 +4,7 @@
 import type { Runtime } from '../engine/runtime.ts';
 import { type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
 import type { ByteSource } from '../weights/source.ts';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { sha256Hex } from './canonical-json.ts';
 import { type EmbedProgress, embedModel } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
@@ -17,16 +18,26 @@ const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
 /**
  * A local model's identity: a GGUF file by its sha256 (named `name`, default the file's name); a
  * model folder, named `name`, by the sha256 of the lines "<shard>:<sha256 of shard>\n" over its
- * safetensors files in name order. WebCrypto, so Node and the tab hash alike.
+ * safetensors files in name order. Files are hashed in chunks (incremental SHA-256 of @noble/hashes, the
+ * same in Node and the tab): a whole-file read fails past 2 GiB in Node and would double a tab's memory.
  */
 export async function localIdentity(files: ByteSource[], name?: string): Promise<ModelIdentity> {
   const gguf = files.find((f) => base(f.name).toLowerCase().endsWith('.gguf'));
-  if (gguf) return { file: name ?? base(gguf.name), sha256: await sha256Hex(await gguf.read(0, gguf.size)) };
+  if (gguf) return { file: name ?? base(gguf.name), sha256: await sha256OfSource(gguf) };
   if (name === undefined) throw new Error('a model folder needs a name for its identity');
   const shards = files.filter((f) => base(f.name).endsWith('.safetensors')).sort((a, b) => (base(a.name) < base(b.name) ? -1 : 1));
   let lines = '';
-  for (const f of shards) lines += `${base(f.name)}:${await sha256Hex(await f.read(0, f.size))}\n`;
+  for (const f of shards) lines += `${base(f.name)}:${await sha256OfSource(f)}\n`;
   return { file: name, sha256: await sha256Hex(lines) };
+}
+
+const HASH_CHUNK = 64 * 2 ** 20;
+
+/** SHA-256 of a whole byte source, read 64 MiB at a time. */
+export async function sha256OfSource(src: ByteSource): Promise<string> {
+  const h = sha256.create();
+  for (let off = 0; off < src.size; off += HASH_CHUNK) h.update(await src.read(off, Math.min(HASH_CHUNK, src.size - off)));
+  return Array.from(h.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The spec a method and probe set give, refused up front when it is not the one expected (an atlas's). */
