@@ -17,7 +17,14 @@ describe('sha256OfSource', () => {
     for (let i = 0; i < b.length; i += 4096) b[i] = (i * 2654435761) >>> 24;
     const whole = new BytesSource('big.gguf', b);
     const reads: number[] = [];
-    const chunked = { name: 'big.gguf', size: b.length, read: (o: number, n: number) => (reads.push(n), whole.read(o, n)) };
+    const chunked = {
+      name: 'big.gguf',
+      size: b.length,
+      read: (o: number, n: number) => {
+        reads.push(n);
+        return whole.read(o, n);
+      },
+    };
     expect(await sha256OfSource(chunked)).toBe(nodeSha(b));
     expect(reads).toEqual([64 * 2 ** 20, 123]);
   });
