@@ -1,8 +1,11 @@
 // Test doubles shared by the atlas tests: embedding records and manifest entries with the shapes of
 // the real files. Their numbers are made up for exercising code paths, never reported as results.
 import type { EmbeddingRecord } from '../able/embedding-file';
-import type { AbleSpec } from '../able/spec';
+import { PROBE_SET_V1, probeSetRef } from '../able/probes';
+import { type AbleSpec, makeSpec, specHash } from '../able/spec';
 import type { ManifestEntry } from './manifest';
+import { atlasProbes } from './merge';
+import { mulberry32, seedFromString } from './random';
 
 export const TEST_SPEC: AbleSpec = {
   methodVersion: 1,
@@ -46,4 +49,33 @@ export function testEntry(id: string, over: Partial<ManifestEntry> = {}): Manife
     benchmarkSource: 'open-llm-leaderboard-v2',
     ...over,
   };
+}
+
+/**
+ * A test double for the engine on the real v1 probe set (file logic only): each model id gets a seeded
+ * random unit vector of v1's dimension under the v1 spec, as `atlas build`'s embedOne would return.
+ */
+export async function v1FakeEngine() {
+  const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
+  const hash = await specHash(spec);
+  const dim = atlasProbes(PROBE_SET_V1.probes).reduce((s, p) => s + p.words.length, 0);
+  const nProbes = PROBE_SET_V1.probes.length;
+  const embedOne = async (entry: ManifestEntry): Promise<EmbeddingRecord> => {
+    const r = mulberry32(seedFromString(entry.id));
+    const v = Float32Array.from({ length: dim }, () => r() - 0.5);
+    const norm = Math.hypot(...v);
+    return {
+      format: 'able-embedding/1',
+      spec,
+      specHash: hash,
+      model: { hubId: entry.id, revision: 'main' },
+      engine: { name: 'able-atlas', version: '0.1.0', provider: 'cpu' },
+      computed: { where: 'test double', date: '2026-01-01T00:00:00Z', wallTimeS: 0 },
+      probeTimingsMs: Array(nProbes).fill(1),
+      targetLogProbs: Array.from({ length: nProbes }, () => -5 * r()),
+      dim,
+      vector: v.map((x) => x / norm),
+    };
+  };
+  return { spec, hash, dim, nProbes, embedOne };
 }

@@ -2,13 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { EmbeddingRecord } from '../able/embedding-file';
-import { PROBE_SET_V1, probeSetRef } from '../able/probes';
-import { makeSpec, specHash } from '../able/spec';
 import { embeddingFileName, parseShard, sanitizeId, shardEntries } from '../atlas/build';
 import type { ManifestEntry } from '../atlas/manifest';
-import { atlasProbes } from '../atlas/merge';
-import { mulberry32, seedFromString } from '../atlas/random';
+import { v1FakeEngine } from '../atlas/test-helpers';
 import { atlasBuild, atlasEval, atlasMerge, readManifest, registerAtlasBuild } from './atlas-commands';
 import { commands } from './commands';
 
@@ -18,29 +14,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 // Nine real manifest entries; their vectors come from a test double (seeded by model id), which
 // exercises the scheduling and file logic only: no number here is an ABLE result.
 const manifest = { models: readManifest().models.slice(0, 9) };
-const dim = atlasProbes(PROBE_SET_V1.probes).reduce((s, p) => s + p.words.length, 0);
-const nProbes = PROBE_SET_V1.probes.length;
-// The spec names the built-in probe set, as real embeddings do: merge takes its probes from it.
-const SPEC = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
-const hash = await specHash(SPEC);
-
-async function fakeEmbedOne(entry: ManifestEntry): Promise<EmbeddingRecord> {
-  const r = mulberry32(seedFromString(entry.id));
-  const v = Float32Array.from({ length: dim }, () => r() - 0.5);
-  const norm = Math.hypot(...v);
-  return {
-    format: 'able-embedding/1',
-    spec: SPEC,
-    specHash: hash,
-    model: { hubId: entry.id, revision: 'main' },
-    engine: { name: 'able-atlas', version: '0.1.0', provider: 'cpu' },
-    computed: { where: 'test double', date: '2026-01-01T00:00:00Z', wallTimeS: 0 },
-    probeTimingsMs: Array(nProbes).fill(1),
-    targetLogProbs: Array.from({ length: nProbes }, () => -5 * r()),
-    dim,
-    vector: v.map((x) => x / norm),
-  };
-}
+const { hash, embedOne: fakeEmbedOne } = await v1FakeEngine();
 
 describe('shards and names', () => {
   it('partitions the manifest by index modulo n', () => {

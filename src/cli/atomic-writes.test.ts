@@ -5,13 +5,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type EmbeddingRecord, embeddingToJson } from '../able/embedding-file';
-import { PROBE_SET_V1, probeSetRef } from '../able/probes';
-import { makeSpec, specHash } from '../able/spec';
+import { embeddingToJson } from '../able/embedding-file';
 import { embeddingFileName } from '../atlas/build';
-import type { ManifestEntry } from '../atlas/manifest';
-import { atlasProbes } from '../atlas/merge';
-import { mulberry32, seedFromString } from '../atlas/random';
+import { v1FakeEngine } from '../atlas/test-helpers';
 import { atlasBuild, atlasMerge, readManifest } from './atlas-commands';
 import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
 
@@ -19,30 +15,8 @@ const root = mkdtempSync(join(tmpdir(), 'able-atomic-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const manifest = { models: readManifest().models.slice(0, 4) };
-const dim = atlasProbes(PROBE_SET_V1.probes).reduce((s, p) => s + p.words.length, 0);
-const nProbes = PROBE_SET_V1.probes.length;
-const TEST_SPEC = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
-const hash = await specHash(TEST_SPEC);
+const { hash, dim, embedOne: fakeEmbedOne } = await v1FakeEngine();
 const quiet = () => {};
-
-// A test double for the engine (file logic only; no number here is an ABLE result).
-async function fakeEmbedOne(entry: ManifestEntry): Promise<EmbeddingRecord> {
-  const r = mulberry32(seedFromString(entry.id));
-  const v = Float32Array.from({ length: dim }, () => r() - 0.5);
-  const norm = Math.hypot(...v);
-  return {
-    format: 'able-embedding/1',
-    spec: TEST_SPEC,
-    specHash: hash,
-    model: { hubId: entry.id, revision: 'main' },
-    engine: { name: 'able-atlas', version: '0.1.0', provider: 'cpu' },
-    computed: { where: 'test double', date: '2026-01-01T00:00:00Z', wallTimeS: 0 },
-    probeTimingsMs: Array(nProbes).fill(1),
-    targetLogProbs: Array.from({ length: nProbes }, () => -5 * r()),
-    dim,
-    vector: v.map((x) => x / norm),
-  };
-}
 
 /** A disk that fills up: writes `room` bytes of each file, then fails with ENOSPC. */
 const fullDisk =
