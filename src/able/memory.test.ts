@@ -1,4 +1,5 @@
 // The memory guard of issue 13: the estimate from shapes, checked before any weight is read.
+import { GEMMA3_270M_CONFIG } from '../../test/fixtures/configs.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { archSpecFromConfig } from '../models/index.ts';
@@ -22,21 +23,7 @@ describe('memory estimate', () => {
     expect(paramCount(tiny)).toBe(stored);
   });
   it('reproduces the measured in-tab peak of Gemma 3 270M (4.7 GB) within 5%', () => {
-    const gemma = archSpecFromConfig({
-      architectures: ['Gemma3ForCausalLM'],
-      hidden_size: 640,
-      num_hidden_layers: 18,
-      num_attention_heads: 4,
-      num_key_value_heads: 1,
-      head_dim: 256,
-      intermediate_size: 2048,
-      vocab_size: 262144,
-      rms_norm_eps: 1e-6,
-      hidden_activation: 'gelu_pytorch_tanh',
-      query_pre_attn_scalar: 256,
-      sliding_window: 512,
-      rope_theta: 1e6,
-    });
+    const gemma = archSpecFromConfig(GEMMA3_270M_CONFIG);
     const e = estimateEmbedMemory(gemma);
     expect(e.params / 1e6).toBeCloseTo(268.1, 0);
     expect(Math.abs(e.bytes / 4.7e9 - 1)).toBeLessThan(0.05);

@@ -2,29 +2,13 @@
 // rope_scaling, rotary_pct, rope_local_base_freq, sliding_window_pattern, n_embd, ...), checked
 // against what transformers 5 derives from the same configs (modeling/configuration source).
 import { describe, expect, it } from 'vitest';
+import { GEMMA3_270M_CONFIG } from '../../test/fixtures/configs.ts';
 import { archSpecFromConfig } from './index.ts';
 import { invFreq } from './layers.ts';
 
 describe('archSpecFromConfig on transformers-4 style configs', () => {
   it('Gemma 3 (270M shape): local/global rope bases, every 6th layer full, qpas scale, sqrt(D) embedding scale', () => {
-    const s = archSpecFromConfig({
-      architectures: ['Gemma3ForCausalLM'],
-      hidden_size: 640,
-      num_hidden_layers: 18,
-      num_attention_heads: 4,
-      num_key_value_heads: 1,
-      head_dim: 256,
-      intermediate_size: 2048,
-      query_pre_attn_scalar: 256,
-      rms_norm_eps: 1e-6,
-      rope_theta: 1000000,
-      rope_local_base_freq: 10000,
-      rope_scaling: null,
-      sliding_window: 512,
-      sliding_window_pattern: 6,
-      hidden_activation: 'gelu_pytorch_tanh',
-      vocab_size: 262144,
-    });
+    const s = archSpecFromConfig(GEMMA3_270M_CONFIG);
     expect(s.layerTypes.map((t, i) => (t === 'full' ? i : -1)).filter((i) => i >= 0)).toEqual([5, 11, 17]);
     expect(s.rope?.theta).toBe(1e6);
     expect(s.ropeLocal?.theta).toBe(1e4);
