@@ -8,6 +8,13 @@ export function flag(args: string[], name: string): string | undefined {
   return args[i + 1];
 }
 
+/** A flag the command cannot run without; `missing` is the message when it is absent. */
+export function requiredFlag(args: string[], name: string, missing: string): string {
+  const v = flag(args, name);
+  if (!v) throw new Error(missing);
+  return v;
+}
+
 /** The first argument that is neither an option nor an option's value. */
 export const positional = (args: string[]): string | undefined =>
   args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));

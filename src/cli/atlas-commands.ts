@@ -11,7 +11,7 @@ import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
 import type { Manifest } from '../atlas/manifest';
 import { embeddingId, type LabEntry, mergeAtlas } from '../atlas/merge';
 import { validateLab, validateManifest } from '../atlas/inputs';
-import { flag, positional } from './args';
+import { flag, positional, requiredFlag } from './args';
 import { readJsonFile } from './input-files';
 import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
 import { commands } from './commands';
@@ -166,8 +166,7 @@ commands.push(
     summary: 'relation and benchmark prediction from the embeddings, against the baselines',
     help: 'Usage: able atlas eval (--atlas DIR | --embeddings DIR [--manifest M]) --out FILE.json [--routing FILE.json] [--behaviour lab/behaviour.json]',
     async run(args) {
-      const out = flag(args, '--out');
-      if (!out) throw new Error('atlas eval: give --out FILE.json');
+      const out = requiredFlag(args, '--out', 'atlas eval: give --out FILE.json');
       const routing = flag(args, '--routing');
       const behaviour = flag(args, '--behaviour');
       const embeddingsDir = flag(args, '--embeddings');
@@ -198,10 +197,9 @@ export function registerAtlasBuild(
     summary: 'embed the manifest models (one shard of them) into a folder of embedding files',
     help: 'Usage: able atlas build --out DIR [--manifest data/manifest.json] [--shard i/n] [engine options]',
     async run(args) {
-      const outDir = flag(args, '--out');
-      if (!outDir) throw new Error('atlas build: give --out DIR');
-      const shardArg = flag(args, '--shard');
+      const outDir = requiredFlag(args, '--out', 'atlas build: give --out DIR');
       const { specHash, embedOne } = await makeEmbedder(args);
+      const shardArg = flag(args, '--shard');
       const res = await atlasBuild({
         manifest: readManifest(flag(args, '--manifest')),
         outDir,

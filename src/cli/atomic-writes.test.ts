@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embeddingToJson } from '../able/embedding-file';
-import { embeddingFileName } from '../atlas/build';
+import { embeddingFileName, type FilePort } from '../atlas/build';
 import { v1FakeEngine } from '../atlas/test-helpers';
 import { atlasBuild, atlasMerge, readManifest } from './atlas-commands';
 import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
@@ -17,6 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const manifest = { models: readManifest().models.slice(0, 4) };
 const { hash, dim, embedOne: fakeEmbedOne } = await v1FakeEngine();
 const quiet = () => {};
+const build = (dir: string, files?: FilePort) => atlasBuild({ manifest, outDir: dir, specHash: hash, embedOne: fakeEmbedOne, log: quiet, files });
 
 /** A disk that fills up: writes `room` bytes of each file, then fails with ENOSPC. */
 const fullDisk =
@@ -31,7 +32,7 @@ const noTemps = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tmp
 describe('atlas build resume (defect 1)', () => {
   it('recomputes an 8,192-byte and a 0-byte leftover instead of skipping them', async () => {
     const dir = join(root, 'leftovers');
-    await atlasBuild({ manifest, outDir: dir, specHash: hash, embedOne: fakeEmbedOne, log: quiet });
+    await build(dir);
     const [a, b] = manifest.models.map((m) => join(dir, embeddingFileName(m.id, hash)));
     const full = readFileSync(a);
     expect(full.length).toBeGreaterThan(8192);
@@ -49,30 +50,23 @@ describe('atlas build resume (defect 1)', () => {
 
   it('a wrong-spec or wrong-model file under the name is not taken as finished', async () => {
     const dir = join(root, 'wrong');
-    await atlasBuild({ manifest, outDir: dir, specHash: hash, embedOne: fakeEmbedOne, log: quiet });
+    await build(dir);
     const other = await fakeEmbedOne(manifest.models[3]);
     writeFileSync(join(dir, embeddingFileName(manifest.models[0].id, hash)), embeddingToJson(other, { base64: true }));
-    const again = await atlasBuild({ manifest, outDir: dir, specHash: hash, embedOne: fakeEmbedOne, log: quiet });
+    const again = await build(dir);
     expect(again.done).toEqual([manifest.models[0].id]);
     expect(again.redone[0].reason).toMatch(/expected/);
   });
 
   it('a full disk mid-write leaves no file under the final name; failures.json names it; the rerun computes it', async () => {
     const dir = join(root, 'enospc');
-    const first = await atlasBuild({
-      manifest,
-      outDir: dir,
-      specHash: hash,
-      embedOne: fakeEmbedOne,
-      log: quiet,
-      files: nodeFilePort(fullDisk(100)),
-    }).catch((e) => e as Error);
+    const first = await build(dir, nodeFilePort(fullDisk(100))).catch((e) => e as Error);
     // failures.json itself cannot be written on the full disk: the run fails loudly
     expect(first).toBeInstanceOf(Error);
     expect((first as Error).message).toMatch(/failures\.json: write failed \(ENOSPC\)/);
     expect(readdirSync(dir).filter((n) => n.endsWith('.able.json'))).toEqual([]);
     expect(noTemps(dir)).toEqual([]);
-    const second = await atlasBuild({ manifest, outDir: dir, specHash: hash, embedOne: fakeEmbedOne, log: quiet });
+    const second = await build(dir);
     expect(second.done).toHaveLength(4);
     expect(second.skipped).toEqual([]);
   });
@@ -80,14 +74,7 @@ describe('atlas build resume (defect 1)', () => {
   it('an embedding that cannot be written is a failure, not a finished model', async () => {
     const dir = join(root, 'enospc2');
     // room for failures.json (a few bytes) but not for an embedding (> 8 KiB)
-    const res = await atlasBuild({
-      manifest,
-      outDir: dir,
-      specHash: hash,
-      embedOne: fakeEmbedOne,
-      log: quiet,
-      files: nodeFilePort(fullDisk(4096)),
-    });
+    const res = await build(dir, nodeFilePort(fullDisk(4096)));
     expect(res.done).toEqual([]);
     expect(res.failed.map((f) => f.id)).toEqual(manifest.models.map((m) => m.id));
     expect(res.failed[0].error).toMatch(/write failed \(ENOSPC\); the previous file is left as it was/);
@@ -110,7 +97,7 @@ describe('overwrites keep the previous version (defect 2)', () => {
 
   it('atlas merge onto a full disk leaves the previous atlas.json + embeddings.f16 pair intact', async () => {
     const src = join(root, 'merge-src');
-    await atlasBuild({ manifest, outDir: src, specHash: hash, embedOne: fakeEmbedOne, log: quiet });
+    await build(src);
     const out = join(root, 'merge-out');
     await atlasMerge({ dir: src, outDir: out, manifest: { models: manifest.models.slice(0, 2) } });
     const oldJson = readFileSync(join(out, 'atlas.json'));

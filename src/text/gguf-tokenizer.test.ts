@@ -123,20 +123,25 @@ function syntheticLlamaMetadata(): Map<string, unknown> {
   ]);
 }
 
+/** Asserts transformers' ids on every fixture sentence; returns how many tokens' spans differ from its offsets. */
+function idsEqualSpansDiffering(tok: ReturnType<typeof loadTokenizer>, fixture: ReturnType<typeof readFixture>): number {
+  let differing = 0;
+  for (const s of fixture.sentences) {
+    const enc = tok.encode(s.text);
+    expect(enc.ids, JSON.stringify(s.text)).toEqual(s.ids);
+    differing += expectSpansMatch(s.text, enc.spans, s.offsets, s.tokens);
+  }
+  return differing;
+}
+
 describe("GGUF llama-type (SentencePiece, merges from scores): Mistral vocabulary, synthetic scores", () => {
   it("gives transformers' ids and the tokenizers offsets on every sentence", () => {
     const tok = tokenizerFromGguf(syntheticLlamaMetadata());
     const fixture = readFixture("llama2-synthetic-gguf");
     expect(tok.bosId).toBe(1);
     expect(tok.eosId).toBe(2);
-    let differing = 0;
-    for (const s of fixture.sentences) {
-      const enc = tok.encode(s.text);
-      expect(enc.ids, JSON.stringify(s.text)).toEqual(s.ids);
-      differing += expectSpansMatch(s.text, enc.spans, s.offsets, s.tokens);
-    }
     // Only tokens that are just the inserted "▁" (before CJK, Greek, Hangul, emoji starts).
-    expect(differing).toBe(4);
+    expect(idsEqualSpansDiffering(tok, fixture)).toBe(4);
   });
 });
 
@@ -156,13 +161,7 @@ describe.each(FILES)("%s (%s) against transformers' gguf_file tokenizer", (name,
     expect(tok.bosId ?? null).toBe(fixture.bosId);
     expect(tok.eosId ?? null).toBe(fixture.eosId);
     expect(tok.vocabSize).toBe((meta.get("tokenizer.ggml.tokens") as string[]).length);
-    let differing = 0;
-    for (const s of fixture.sentences) {
-      const enc = tok.encode(s.text);
-      expect(enc.ids, JSON.stringify(s.text)).toEqual(s.ids);
-      differing += expectSpansMatch(s.text, enc.spans, s.offsets, s.tokens);
-    }
-    expect(differing).toBe(0);
+    expect(idsEqualSpansDiffering(tok, fixture)).toBe(0);
     if (name === "gemma3-gguf") {
       // transformers recovers 514,906 merges from Gemma's vocabulary (5 of them need the tokens
       // that start with U+FEFF, which a BOM-stripping decoder loses).

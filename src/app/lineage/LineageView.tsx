@@ -7,7 +7,7 @@ import { type KeyboardEvent, useEffect, useId, useMemo, useRef, useState } from 
 import type { ExplorerData } from '../data/explorer-data';
 import type { LineageLink } from '../data/lineage';
 import type { Legend as LegendSpec } from '../map/colour';
-import { Legend } from '../map/Legend';
+import { EdgeLegend, Legend } from '../map/Legend';
 import { edgeStyle } from '../map/scene';
 
 interface Node extends SimulationNodeDatum {
@@ -196,19 +196,7 @@ export function LineageView({
       </div>
       <div className="lineage-legend">
         <Legend legend={legend} edges={false} selection={false} />
-        <ul className="edge-legend legend" data-testid="lineage-edge-legend">
-          {types.map((type) => {
-            const st = edgeStyle(type);
-            return (
-              <li key={type}>
-                <svg width="24" height="8" aria-hidden="true">
-                  <line x1="0" y1="4" x2="24" y2="4" stroke={st.colour} strokeWidth="2" strokeDasharray={st.dash.join(' ')} />
-                </svg>
-                {type}
-              </li>
-            );
-          })}
-        </ul>
+        <EdgeLegend types={types} className="edge-legend legend" testId="lineage-edge-legend" />
       </div>
     </section>
   );

@@ -2,7 +2,7 @@ import { format } from 'd3';
 import type { Ref } from 'react';
 import type { Legend as LegendSpec } from './colour';
 import { COMPARE_RING, NEIGHBOUR_RING } from './painter';
-import { EDGE_STYLE } from './scene';
+import { EDGE_STYLE, edgeStyle } from './scene';
 
 const num = format('.3~g');
 
@@ -56,17 +56,27 @@ export function Legend({ legend, edges, selection, ref }: { legend: LegendSpec; 
         </ul>
       )}
       {edges && (
-        <ul className="edge-legend">
-          {Object.entries(EDGE_STYLE).map(([type, st]) => (
-            <li key={type}>
-              <svg width="24" height="8" aria-hidden="true">
-                <line x1="0" y1="4" x2="24" y2="4" stroke={st.colour} strokeWidth="2" strokeDasharray={st.dash.join(' ')} />
-              </svg>
-              {type}
-            </li>
-          ))}
-        </ul>
+        <EdgeLegend types={Object.keys(EDGE_STYLE)} />
       )}
     </details>
+  );
+}
+
+/** One swatch per lineage edge type, drawn with the map's own stroke and dash pattern. */
+export function EdgeLegend({ types, className = 'edge-legend', testId }: { types: string[]; className?: string; testId?: string }) {
+  return (
+    <ul className={className} data-testid={testId}>
+      {types.map((type) => {
+        const st = edgeStyle(type);
+        return (
+          <li key={type}>
+            <svg width="24" height="8" aria-hidden="true">
+              <line x1="0" y1="4" x2="24" y2="4" stroke={st.colour} strokeWidth="2" strokeDasharray={st.dash.join(' ')} />
+            </svg>
+            {type}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

@@ -6,24 +6,16 @@ import { type Ref, useEffect, useImperativeHandle, useMemo, useRef, useState } f
 import type { Zoom } from '../state/view-state';
 import { paintScene, type Theme } from './painter';
 import type { Box } from './labels';
-import { buildScene, fitBase, hitsMarker, hitTest, type InTabMarker, type MapEdge, type Scene, sceneGeometry } from './scene';
+import { buildScene, fitBase, hitsMarker, hitTest, type InTabMarker, type Scene, type SceneInput, sceneGeometry } from './scene';
 
 export interface MapHandle {
   scene(): Scene | null;
 }
 
-interface Props {
-  xy: ([number, number] | null)[]; // per model index
-  visible: number[]; // model indices to draw
-  ids: string[];
-  colour: (i: number) => string;
-  radius: (i: number) => number;
-  priority: (i: number) => number;
-  selected: number | null;
-  compare: number | null;
-  highlighted: Set<number>; // neighbours of the selection
-  edges: MapEdge[];
-  cluster: ((i: number) => string) | null;
+/** What the scene is built from (xy per model index, visible model indices, highlighted = the selection's neighbours...). */
+type SceneFields = Pick<SceneInput, 'xy' | 'visible' | 'ids' | 'colour' | 'radius' | 'priority' | 'selected' | 'compare' | 'highlighted' | 'edges' | 'cluster'>;
+
+interface Props extends SceneFields {
   theme: Theme;
   zoom: Zoom | null;
   onZoom: (z: Zoom | null) => void;
