@@ -56,7 +56,7 @@ export function heatmapSvg(title: string, ids: string[], m: number[][]): string 
     const v = lo * (hi / lo) ** (k / 49);
     parts.push(`<rect x="${lx}" y="${ly(v) - lh / 50}" width="14" height="${lh / 49 + 1}" fill="${colour(v)}"/>`);
   }
-  for (const t of ly.ticks(5)) parts.push(`<text x="${lx + 18}" y="${ly(t) + 4}">${t.toExponential(0)}</text>`);
+  for (const t of ly.ticks().filter((x) => Math.abs(Math.log10(x) - Math.round(Math.log10(x))) < 1e-9)) parts.push(`<text x="${lx + 18}" y="${ly(t) + 4}">${t.toExponential(0)}</text>`);
   parts.push(`<text x="${lx}" y="32">sym. KL (nats/token)</text>`);
   const w = lx + 120;
   const h = 40 + n * cell + 200;
