@@ -759,17 +759,20 @@ def cmd_kl(args):
         if args.only and not any(n in args.only.split(",") for n in names):
             continue
         members = group_members(group)
+        gdir = os.path.join(BEHAVIOUR, group)
+        if args.aggregate_only and not any(f.endswith(".npz") and f != "candidates.npz"
+                                           for f in (os.listdir(gdir) if os.path.isdir(gdir) else [])):
+            continue
         tok = base_tokenizer(names[0])
         x, ntok, with_bos = heldout_windows(tok)
         pids, pin = probe_ids(tok)
         for other in names[1:]:  # one tokenizer per group, checked on the text itself
             assert np.array_equal(heldout_windows(base_tokenizer(other))[0], x), f"{other}: tokenizer differs"
-        gdir = os.path.join(BEHAVIOUR, group)
         os.makedirs(gdir, exist_ok=True)
         cand_path = os.path.join(gdir, "candidates.npz")
         for i, (mid, path) in enumerate(members):
             out = os.path.join(gdir, mid.replace("/", "__") + ".npz")
-            if os.path.exists(out):
+            if os.path.exists(out) or args.aggregate_only:
                 continue
             t0 = time.time()
             model = load_model(path)
@@ -807,6 +810,8 @@ def cmd_kl(args):
             log(f"kl: {group} {mid}: nll {nll / npos:.4f} (load {load_s:.0f}s, all {time.time() - t0:.0f}s)")
             del model
         ids = [m for m, _ in members if os.path.exists(os.path.join(gdir, m.replace("/", "__") + ".npz"))]
+        if len(ids) < 2:
+            continue
         data = [np.load(os.path.join(gdir, m.replace("/", "__") + ".npz")) for m in ids]
 
         def bins(d, key):
@@ -916,6 +921,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd", choices=["bases", "quant", "corpora", "finetune", "merge", "eval", "kl", "manifest", "all"])
     ap.add_argument("--only", default="", help="comma-separated base names")
+    ap.add_argument("--aggregate-only", action="store_true",
+                    help="kl: only rebuild lab/behaviour.json from the models already measured")
     args = ap.parse_args()
     import torch
     torch.set_num_threads(1)  # 2 cores shared by a team
