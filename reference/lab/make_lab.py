@@ -15,7 +15,6 @@ the manifest step reads, so the manifest never states a number that was not meas
 """
 
 import argparse
-import hashlib
 import importlib.metadata
 import json
 import os
@@ -82,12 +81,7 @@ def gguf_of(name):
     return path
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+sha256 = fetch_models.sha256_of  # one file hash for the fetch and the lab
 
 
 def record_path(out):
