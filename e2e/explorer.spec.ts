@@ -35,21 +35,28 @@ test('the map shows every embedded model; search selects one; its neighbours mat
 test('a copied link reopens the same view in a fresh context; back/forward step through selections', async ({ browser, page, context, request }) => {
   const atlas = await loadServedAtlas(request);
   const ids = embeddedIds(atlas);
-  const target = ids[0];
-  const other = topNeighbours(atlas, target, 1)[0].id;
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await page.goto('/');
-  await page.getByTestId('search').fill(target);
-  await page.getByTestId('search').press('Enter');
-  await expect(page.getByTestId('selected-id')).toHaveText(target);
   await page.getByTestId('colour-by').selectOption('params');
   await page.getByTestId('filters').locator('summary').click();
   await page.getByTestId('filter-embedded').selectOption('embedded');
   await page.getByTestId('filters').locator('summary').click();
   const canvas = page.getByTestId('map-canvas');
+  await expect(canvas).toHaveAttribute('data-drawn', String(ids.length));
   const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 - 30);
-  await page.mouse.wheel(0, -400);
+  // The model drawn nearest the zoom point stays on screen when zooming in there (a link whose
+  // selection would be off-screen reopens panned to it, by design, which is not what this test compares).
+  const zx = box.width / 2 + 40;
+  const zy = box.height / 2 - 30;
+  const scene = JSON.parse((await canvas.getAttribute('data-scene'))!) as { dots: number[][] };
+  const near = scene.dots.reduce((a, d) => (Math.hypot(d[0] - zx, d[1] - zy) < Math.hypot(a[0] - zx, a[1] - zy) ? d : a));
+  const target = atlas.json.models[near[3]].id;
+  const other = topNeighbours(atlas, target, 1)[0].id;
+  await page.getByTestId('search').fill(target);
+  await page.getByTestId('search').press('Enter');
+  await expect(page.getByTestId('selected-id')).toHaveText(target);
+  await page.mouse.move(box.x + zx, box.y + zy);
+  await page.mouse.wheel(0, -150);
   await expect(page).toHaveURL(/[?&]z=/);
   // compare with the nearest neighbour, then back to the map
   await page.getByTestId('neighbour').first().getByRole('button', { name: /compare/i }).click();
