@@ -31,6 +31,22 @@ export interface EmbedProgress {
   phase: 'session' | 'probe';
 }
 
+/** One probe's raw engine output, for tools that derive more than the spec's attribution (the lab's ablation). */
+export interface ProbeRaw {
+  index: number;
+  probe: Probe;
+  spans: ProbeTokenResult['spans'];
+  /** [rows, n, H]: df/dX per batch row (ig: its m steps), cut to the n real positions */
+  grad: Float32Array;
+  rows: number;
+  /** [n, H]: the input embeddings E */
+  emb: Float32Array;
+  n: number;
+  H: number;
+  /** f at alpha = 1 */
+  logProb: number;
+}
+
 export interface EmbedResult {
   spec: AbleSpec;
   specHash: string;
@@ -64,6 +80,7 @@ export async function embedModel(opts: {
   probes: ProbeSet;
   method: AttributionMethod;
   onProgress?: (p: EmbedProgress) => void;
+  onProbe?: (r: ProbeRaw) => void;
   now?: () => number;
 }): Promise<EmbedResult> {
   const { tokenizer, probes, method, modelName } = opts;
@@ -119,6 +136,7 @@ export async function embedModel(opts: {
         const attr = tokenAttributions(method, grad, emb, n, H);
         results[i] = { spans: p.spans, tokenAttr: attr };
         logProbs[i] = out.f[B - 1];
+        opts.onProbe?.({ index: i, probe: p.probe, spans: p.spans, grad, rows: steps || 1, emb, n, H, logProb: logProbs[i] });
         timings[i] = now() - t1;
         done++;
         opts.onProgress?.({ done, total: prepared.length, probeId: p.probe.id, ms: timings[i], phase: 'probe' });

@@ -1,12 +1,13 @@
 // The embedding pipeline both faces run: a model's files -> openModel -> embedModel on a runtime ->
 // an embedding record (docs/FORMATS.md). The CLI passes Node file sources and onnxruntime-node, the
 // tab browser Files and onnxruntime-web; the steps, the spec check and the identity rule are here once.
+
+import { sha256 } from '@noble/hashes/sha2.js';
 import type { Runtime } from '../engine/runtime.ts';
 import { type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
 import type { ByteSource } from '../weights/source.ts';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { sha256Hex } from './canonical-json.ts';
-import { type EmbedProgress, embedModel } from './embed.ts';
+import { type EmbedProgress, embedModel, type ProbeRaw } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
 import { checkMemory } from './memory.ts';
 import { type OpenModelOptions, openModel } from './open-model.ts';
@@ -81,6 +82,8 @@ export interface PipelineOptions {
   /** Before each graph is built: its length T and how many graphs so far, this one included. */
   onSession?: (T: number, count: number) => void;
   onProgress?: (p: EmbedProgress, sessions: number) => void;
+  /** Each probe's raw gradients and embeddings (the lab's ablation derives its variants from them). */
+  onProbe?: (r: ProbeRaw) => void;
 }
 
 export async function runPipeline(o: PipelineOptions): Promise<{ record: EmbeddingRecord; embedMs: number }> {
@@ -107,6 +110,7 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
       return createAttributionSession(o.runtime, model, { T, B, maxTargets, threads: o.threads, ...o.sessionOptions });
     },
     onProgress: (p) => o.onProgress?.(p, sessions),
+    onProbe: o.onProbe,
   });
   const embedMs = performance.now() - t0;
   if (res.specHash !== checked.specHash) throw new Error(`spec hash changed while embedding (${res.specHash} vs ${checked.specHash})`);

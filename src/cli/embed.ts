@@ -3,19 +3,20 @@ import { readdirSync, type Stats, statSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
+import type { ProbeRaw } from '../able/embed.ts';
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
 import { runPipeline } from '../able/pipeline.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from '../able/probes/index.ts';
-import { chooseThreads } from '../able/threads.ts';
 import { type AttributionMethod, DEFAULT_IG_STEPS, makeSpec, specHash } from '../able/spec.ts';
-import { nodeRuntime } from '../platform/node/runtime-node.ts';
-import { BlobSource, type ByteSource } from '../weights/index.ts';
-import { HubClient } from '../weights/hub.ts';
-import { readProbes, registerAtlasBuild } from './atlas-commands.ts';
-import { flag, positional } from './args.ts';
-import { commands } from './commands.ts';
+import { chooseThreads } from '../able/threads.ts';
 import { hubOptionsFromEnv, NodeHubCache } from '../platform/node/hub-cache-node.ts';
 import { NodeFileSource } from '../platform/node/node-source.ts';
+import { nodeRuntime } from '../platform/node/runtime-node.ts';
+import { HubClient } from '../weights/hub.ts';
+import { BlobSource, type ByteSource } from '../weights/index.ts';
+import { flag, positional } from './args.ts';
+import { readProbes, registerAtlasBuild } from './atlas-commands.ts';
+import { commands } from './commands.ts';
 import { checkWritable, replaceFiles } from './node-files.ts';
 import { progressBar } from './progress.ts';
 import { WeightFile } from './weight-file.ts';
@@ -32,6 +33,8 @@ export interface EmbedCliOptions {
   prepack?: boolean;
   /** bytes the run may use (default: the machine's total memory) */
   memoryBytes?: number;
+  /** each probe's raw engine output (`able lab ablate` derives its attribution variants from it) */
+  onProbe?: (r: ProbeRaw) => void;
 }
 
 /** stat that follows links; null when nothing (or a dangling link) is there. */
@@ -120,6 +123,7 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
           peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
         },
       }),
+      onProbe: o.onProbe,
       onProgress: (p, sessions) =>
         bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
     });

@@ -3,11 +3,13 @@ import './atlas-commands';
 import './bench';
 import './embed';
 import './info';
+import './lab';
 
 /** --help lists the commands in these groups, in this order (any other command goes last). */
 const GROUPS: [string, string[]][] = [
   ['Embed one model', ['embed']],
   ['Build an atlas', ['atlas build', 'atlas merge', 'atlas eval']],
+  ['The lineage lab', ['lab ablate']],
   ['This machine', ['info', 'bench']],
 ];
 

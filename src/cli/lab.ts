@@ -1,0 +1,187 @@
+// `able lab ablate`: the method ablation on the lineage lab (docs/method.md). Optionally computes raw
+// attribution runs of the lab models first (`--run gxi,ig8`, resumable: one JSON per model and run),
+// then scores every variant with M1-M4 and writes lab/ablate/ablate.json, ablate.md and ablate.svg.
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROBE_SET_V1 } from '../able/probes/index.ts';
+import { behaviourTables } from '../atlas/behaviour.ts';
+import { type AttributionSource, type Centring, type KlGroup, rankVariants, runAblation, type VariantScore } from '../lab/ablate.ts';
+import type { LabModel, Similarity } from '../lab/metrics.ts';
+import { parseRun, type RawRun, rawWords, runName } from '../lab/raw.ts';
+import { ablationMarkdown, ablationSvg } from '../lab/report.ts';
+import { aggregationGrid, probeBlocks, splitBlocks } from '../lab/variants.ts';
+import { flag } from './args.ts';
+import { readEmbeddings, readLab } from './atlas-commands.ts';
+import { commands } from './commands.ts';
+import { embedFromInput } from './embed.ts';
+import { readJsonFile } from './input-files.ts';
+import { replaceFiles } from './node-files.ts';
+
+interface RawFile {
+  format: 'able-lab-raw/1';
+  model: string;
+  run: string;
+  seconds: number;
+  probeSet: string;
+  targetLogProbs: number[];
+  /** quantity -> unnormalized word attributions, concatenated in probe order */
+  words: Record<string, number[]>;
+}
+
+const keyOf = (id: string) => id.replace(/\//g, '__');
+const round7 = (x: number) => Number(x.toPrecision(7));
+
+/** Runs the engine on one lab model and keeps every quantity the run gives (src/lab/raw.ts). */
+async function rawRun(model: { id: string; path: string }, run: RawRun, threads?: number): Promise<RawFile> {
+  const perProbe: Record<string, Float64Array>[] = [];
+  const t0 = performance.now();
+  const rec = await embedFromInput(model.path, {
+    method: run.kind === 'ig' ? { kind: 'ig', steps: run.steps } : { kind: 'gxi' },
+    probes: PROBE_SET_V1,
+    name: model.id,
+    threads,
+    quiet: true,
+    onProbe: (r) => {
+      perProbe[r.index] = rawWords(run, r);
+    },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const words: Record<string, number[]> = {};
+  for (const q of Object.keys(perProbe[0])) words[q] = perProbe.flatMap((p) => Array.from(p[q], round7));
+  return { format: 'able-lab-raw/1', model: model.id, run: runName(run), seconds, probeSet: PROBE_SET_V1.id, targetLogProbs: rec.targetLogProbs, words };
+}
+
+function readRaw(dir: string): RawFile[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((n) => n.endsWith('.json'))
+    .sort()
+    .map((n) => {
+      const f = readJsonFile(join(dir, n), 'raw attribution file') as RawFile;
+      if (f.format !== 'able-lab-raw/1') throw new Error(`${join(dir, n)}: format is not able-lab-raw/1`);
+      return f;
+    });
+}
+
+/** Minus the L2 distance of per-probe target log-prob vectors: the v1 output-based baseline. */
+function logProbBaseline(lp: Map<string, number[]>): Similarity {
+  const ids = [...lp.keys()];
+  const n = ids.length;
+  const sim = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const a = lp.get(ids[i])!;
+      const b = lp.get(ids[j])!;
+      sim[i * n + j] = -Math.sqrt(a.reduce((s, x, k) => s + (x - b[k]) ** 2, 0));
+    }
+  return { ids, sim };
+}
+
+function tableSimilarity(t: { ids: string[]; similarity: number[][] }): Similarity {
+  const n = t.ids.length;
+  const sim = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) sim[i * n + j] = t.similarity[i][j];
+  return { ids: t.ids, sim };
+}
+
+commands.push({
+  name: 'lab ablate',
+  summary: 'score method variants on the lineage lab (M1 quantization, M2 behaviour, M3 lineage, M4 cost)',
+  help: [
+    'Usage: able lab ablate [--run gxi,ig8] [--only SUBSTR,...] [options]',
+    '',
+    '  --lab FILE          lab list (default lab/lab.json)',
+    '  --embeddings DIR    stored v1 embeddings of the lab models (default lab/embeddings)',
+    '  --behaviour FILE    behavioural tables (default lab/behaviour.json)',
+    '  --raw DIR           raw attribution runs, one JSON per model and run (default lab/ablate/raw)',
+    '  --run LIST          first compute these runs for the lab models whose weights are at hand and that',
+    '                      have no raw file yet: gxi (gives gxi, gxi-abs-token, grad-norm) and ig<m>',
+    '  --only LIST         with --run: only lab ids containing one of these substrings',
+    '  --selection LIST    families the choice is made on (default SmolLM2,Gemma-3); the rest confirm',
+    '  --out DIR           results (default lab/ablate): ablate.json, ablate.md, ablate.svg',
+    '  --threads N         onnxruntime threads for --run',
+  ].join('\n'),
+  async run(args) {
+    const labPath = flag(args, '--lab') ?? 'lab/lab.json';
+    const lab = readLab(labPath) as unknown as (LabModel & { path?: string })[];
+    const rawDir = flag(args, '--raw') ?? 'lab/ablate/raw';
+    const outDir = flag(args, '--out') ?? 'lab/ablate';
+    const threads = flag(args, '--threads') ? Number(flag(args, '--threads')) : undefined;
+    const runs = (flag(args, '--run') ?? '').split(',').filter(Boolean).map(parseRun);
+    const only = (flag(args, '--only') ?? '').split(',').filter(Boolean);
+    for (const run of runs) {
+      const dir = join(rawDir, runName(run));
+      mkdirSync(dir, { recursive: true });
+      const todo = lab.filter((m) => m.path && existsSync(m.path) && (!only.length || only.some((o) => m.id.includes(o))) && !existsSync(join(dir, `${keyOf(m.id)}.json`)));
+      console.log(`lab ablate: run ${runName(run)}: ${todo.length} model(s) to compute`);
+      for (const m of todo) {
+        const f = await rawRun({ id: m.id, path: m.path! }, run, threads);
+        await replaceFiles([{ path: join(dir, `${keyOf(m.id)}.json`), data: `${JSON.stringify(f)}\n` }]);
+        console.log(`lab ablate: ${runName(run)} ${m.id}: ${f.seconds.toFixed(1)} s`);
+      }
+    }
+
+    const blocks = probeBlocks(PROBE_SET_V1);
+    const sources: AttributionSource[] = [];
+    const embDir = flag(args, '--embeddings') ?? 'lab/embeddings';
+    const stored = (await readEmbeddings(embDir)).filter((r) => 'file' in r.model && r.spec.attribution === 'gxi');
+    const logProbs = new Map<string, number[]>();
+    if (stored.length) {
+      const src: AttributionSource = { name: 'gxi-v1-stored', stored: true, blocks: new Map() };
+      for (const r of stored) {
+        const id = (r.model as { file: string }).file;
+        src.blocks.set(id, splitBlocks(r.vector, blocks));
+        logProbs.set(id, r.targetLogProbs);
+      }
+      sources.push(src);
+    }
+    const byQuantity = new Map<string, AttributionSource>();
+    for (const f of readRaw(rawDir))
+      for (const [q, w] of Object.entries(f.words)) {
+        const s = byQuantity.get(q) ?? { name: q, stored: false, blocks: new Map(), seconds: new Map() };
+        byQuantity.set(q, s);
+        s.blocks.set(f.model, splitBlocks(w, blocks));
+        s.seconds!.set(f.model, f.seconds);
+      }
+    sources.push(...byQuantity.values());
+
+    const behaviourPath = flag(args, '--behaviour') ?? 'lab/behaviour.json';
+    const behaviour = existsSync(behaviourPath) ? (JSON.parse(readFileSync(behaviourPath, 'utf8')) as { groups: Record<string, KlGroup> }) : null;
+    const klGroups = behaviour ? Object.values(behaviour.groups) : [];
+    const baselines: { name: string; similarity: Similarity }[] = [{ name: 'output-logprob (-L2)', similarity: logProbBaseline(logProbs) }];
+    if (behaviour) {
+      const t = behaviourTables(behaviour);
+      baselines.push({ name: 'output-kl', similarity: tableSimilarity(t['output-kl']) }, { name: 'output-topk', similarity: tableSimilarity(t['output-topk']) });
+    }
+    const selection = (flag(args, '--selection') ?? 'SmolLM2,Gemma-3').split(',');
+    const heldOut = [...new Set(lab.map((m) => m.family))].filter((f) => !selection.includes(f));
+    const t0 = performance.now();
+    const scores: VariantScore[] = runAblation({
+      models: lab,
+      sources,
+      aggregations: aggregationGrid(),
+      centrings: ['none', 'bases'] as Centring[],
+      klGroups,
+      selectionFamilies: selection,
+      baselines,
+    });
+    const ranked = rankVariants(scores, lab, selection);
+    const result = {
+      format: 'able-lab-ablation/1',
+      inputs: { lab: labPath, embeddings: embDir, raw: rawDir, behaviour: behaviour ? behaviourPath : null },
+      selectionFamilies: selection,
+      heldOutFamilies: heldOut,
+      seconds: (performance.now() - t0) / 1000,
+      ranking: ranked.map((r) => ({ name: r.variant.name, selection: r.summary, heldOut: rankVariants([r.variant], lab, heldOut)[0].summary })),
+      variants: scores,
+    };
+    mkdirSync(outDir, { recursive: true });
+    await replaceFiles([
+      { path: join(outDir, 'ablate.json'), data: `${JSON.stringify(result, null, 1)}\n` },
+      { path: join(outDir, 'ablate.md'), data: ablationMarkdown(result.ranking, scores, lab, selection, heldOut) },
+      { path: join(outDir, 'ablate.svg'), data: ablationSvg(result.ranking) },
+    ]);
+    console.log(`lab ablate: ${scores.length} variants scored on ${sources.length} source(s); wrote ${outDir}/ablate.{json,md,svg}`);
+    return 0;
+  },
+});

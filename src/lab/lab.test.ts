@@ -1,0 +1,120 @@
+// The ablation's pieces against numbers worked out by hand and against a real stored embedding.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseEmbeddingJson } from '../able/embedding-file';
+import { PROBE_SET_V1 } from '../able/probes/index';
+import { rankVariants, runAblation, summarize } from './ablate';
+import { type LabModel, m1, m2, m3, similarityOf } from './metrics';
+import { aggregate, aggregationGrid, probeBlocks, splitBlocks, V1_AGGREGATION } from './variants';
+
+describe('aggregation variants', () => {
+  it('v1 aggregation of a stored vector gives the vector back (SmolLM2 Q4_0 of the lab, computed by able embed)', async () => {
+    const dir = 'lab/embeddings';
+    const file = readdirSync(dir).find((n) => n.startsWith('lab__smollm2-135m-instruct-q4_0.'))!;
+    const rec = await parseEmbeddingJson(readFileSync(join(dir, file), 'utf8'));
+    const blocks = probeBlocks(PROBE_SET_V1);
+    expect(blocks.length).toBe(161);
+    expect(blocks.at(-1)!.start + blocks.at(-1)!.length).toBe(rec.dim);
+    const v = aggregate(splitBlocks(rec.vector, blocks), V1_AGGREGATION);
+    let worst = 0;
+    for (let i = 0; i < v.length; i++) worst = Math.max(worst, Math.abs(v[i] - rec.vector[i]));
+    expect(worst).toBeLessThan(1e-6);
+    // and a different aggregation is a different vector
+    const a = aggregate(splitBlocks(rec.vector, blocks), { ...V1_AGGREGATION, sign: 'abs' });
+    expect(Math.max(...a.map((x, i) => Math.abs(x - rec.vector[i])))).toBeGreaterThan(1e-3);
+  });
+
+  it('rank transform: centred average ranks in [-1, 1], then normalization', () => {
+    // ranks (0-based, ties averaged) of [3, 1, 2, 2] are [3, 0, 1.5, 1.5]; centred and scaled: [1, -1, 0, 0]
+    const v = aggregate([Float64Array.from([3, 1, 2, 2])], { sign: 'signed', transform: 'rank', norm: 'l1', weight: 'uniform' });
+    expect(Array.from(v).map((x) => +x.toFixed(6))).toEqual([0.707107, -0.707107, 0, 0]);
+  });
+
+  it('words weighting scales each block by the square root of its length', () => {
+    const blocks = [Float64Array.from([1, 1, 1, 1]), Float64Array.from([2])];
+    const v = aggregate(blocks, { sign: 'signed', transform: 'none', norm: 'l1', weight: 'words' });
+    // l1 blocks [.25 x4] and [1]; x sqrt(4) = [.5 x4], x sqrt(1) = [1]; l2 = sqrt(4*.25 + 1) = sqrt 2
+    expect(Array.from(v).map((x) => +x.toFixed(6))).toEqual([0.353553, 0.353553, 0.353553, 0.353553, 0.707107]);
+  });
+
+  it('the grid has every combination once, v1 first', () => {
+    const g = aggregationGrid();
+    expect(g[0]).toEqual(V1_AGGREGATION);
+    expect(new Set(g.map((a) => JSON.stringify(a))).size).toBe(24);
+  });
+});
+
+// A: a real base (hub parent); Q8, Q4 its re-quantizations; B, C fine-tunes of A; D a fine-tune of B.
+const lab: LabModel[] = [
+  { id: 'A', family: 'F', lineage: [{ parent: 'org/a', type: 'quantization' }] },
+  { id: 'A-q8_0', family: 'F', lineage: [{ parent: 'A', type: 'quantization' }] },
+  { id: 'A-q4_0', family: 'F', lineage: [{ parent: 'A', type: 'quantization' }] },
+  { id: 'B', family: 'F', lineage: [{ parent: 'A', type: 'fine-tune' }] },
+  { id: 'D', family: 'F', lineage: [{ parent: 'B', type: 'fine-tune' }] },
+];
+const ids = ['A', 'A-q8_0', 'A-q4_0', 'B', 'D'];
+// similarities chosen by hand (symmetric)
+const S: Record<string, number> = { 'A|A-q8_0': 0.99, 'A|A-q4_0': 0.5, 'A|B': 0.9, 'A|D': 0.7, 'A-q8_0|A-q4_0': 0.45, 'A-q8_0|B': 0.6, 'A-q8_0|D': 0.55, 'A-q4_0|B': 0.4, 'A-q4_0|D': 0.3, 'B|D': 0.8 };
+const sim = new Float64Array(25);
+ids.forEach((a, i) =>
+  ids.forEach((b, j) => {
+    sim[i * 5 + j] = i === j ? 1 : (S[`${a}|${b}`] ?? S[`${b}|${a}`]);
+  }),
+);
+const s = { ids, sim };
+
+describe('metrics on a hand-made lab', () => {
+  it('M1: cosines to the re-quantizations and the share of derived models nearer than Q4_0', () => {
+    const [b] = m1(lab, s);
+    expect(b.base).toBe('A');
+    expect(b.quant).toEqual({ q8_0: 0.99, q4_0: 0.5 });
+    expect(b.derived).toEqual({ B: 0.9, D: 0.7 });
+    expect(b.derivedNearerThanQ4_0).toBe(1);
+    expect(b.quantsFirst).toBe(false);
+    // pairs (q8,B) (q8,D) right, (q4,B) (q4,D) wrong
+    const sum = summarize({ name: 'x', source: 'x', aggregation: 'x', centring: 'none', m1: [b], m2: m2(s, []), m3: m3(lab, s), m4: null }, lab, ['F']);
+    expect(sum.quantOrder).toBe(0.5);
+    expect(sum.m1GoalsMet).toBe(1); // Q8_0 .99 meets its goal; no Q5 present; order 0.5
+  });
+
+  it('M3: direct lineage pairs against the other pairs of the family', () => {
+    // positives: A-q8 .99, A-q4 .5, A-B .9, B-D .8; negatives: A-D .7, q8-q4 .45, q8-B .6, q8-D .55, q4-B .4, q4-D .3
+    // positive > negative: .99: 6, .9: 6, .8: 6, .5: 3 (.45 .4 .3) -> 21 of 24
+    const [f] = m3(lab, s);
+    expect(f).toEqual({ family: 'F', auc: 21 / 24, positives: 4, negatives: 6 });
+  });
+
+  it('M2: Spearman of similarity against minus KL over the group pairs', () => {
+    const kl = [
+      [0, 0.1, 0.3],
+      [0.1, 0, 0.2],
+      [0.3, 0.2, 0],
+    ];
+    // pairs A-B .9 / kl .1, A-D .7 / .3, B-D .8 / .2: ranks agree exactly
+    expect(m2(s, [{ models: ['A', 'B', 'D'], klSym: kl }])).toEqual({ spearman: 1, pairs: 3 });
+    const rev = [
+      [0, 0.3, 0.1],
+      [0.3, 0, 0.2],
+      [0.1, 0.2, 0],
+    ];
+    expect(m2(s, [{ models: ['A', 'B', 'D'], klSym: rev }]).spearman).toBeCloseTo(-1, 12);
+  });
+
+  it('similarityOf is the cosine; the ablation scores sources and ranks by the pre-set order', () => {
+    const v = new Map<string, Float64Array>([
+      ['A', Float64Array.from([1, 0, 0, 1])],
+      ['A-q8_0', Float64Array.from([1, 0.01, 0, 1])],
+      ['A-q4_0', Float64Array.from([1, 0.2, 0, 0.9])],
+      ['B', Float64Array.from([0.2, 1, 0, 1])],
+      ['D', Float64Array.from([0, 1, 0.5, 1])],
+    ]);
+    const c = similarityOf(v);
+    expect(c.sim[1]).toBeCloseTo(2 / Math.sqrt(2 * 2.0001), 12);
+    const blocks = new Map([...v].map(([id, x]) => [id, [x.slice(0, 2), x.slice(2)]]));
+    const scores = runAblation({ models: lab, sources: [{ name: 'gxi', stored: false, blocks }], aggregations: aggregationGrid(), centrings: ['none'], klGroups: [], selectionFamilies: ['F'], baselines: [] });
+    expect(scores).toHaveLength(24);
+    const ranked = rankVariants(scores, lab, ['F']);
+    for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1].summary.m1GoalsMet).toBeGreaterThanOrEqual(ranked[i].summary.m1GoalsMet);
+  });
+});

@@ -1,0 +1,65 @@
+// The ablation's report: a markdown table (variants in the pre-set order, selection and held-out
+// figures side by side, the baselines below) and an SVG scatter of M1 ordering against M3 AUC
+// (d3 scales, SVG written as text: no DOM).
+import { scaleLinear } from 'd3';
+import type { Summary, VariantScore } from './ablate';
+import { summarize } from './ablate';
+import type { LabModel } from './metrics';
+
+interface Ranked {
+  name: string;
+  selection: Summary;
+  heldOut: Summary;
+}
+
+const f = (x: number | null | undefined, d = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export function ablationMarkdown(ranked: Ranked[], all: VariantScore[], models: LabModel[], selection: string[], heldOut: string[]): string {
+  const head =
+    '| # | variant | Q8_0 | min Q5 | quant order | FT/merge nearer than Q4_0 | M1 goals | M3 AUC | M2 rho | M4 | held-out Q8_0 | held-out min Q5 | held-out order | held-out M3 |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+  const rows = ranked.map((r, i) => {
+    const s = r.selection;
+    const h = r.heldOut;
+    return `| ${i + 1} | ${r.name} | ${f(s.q8)} | ${f(s.q5min)} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${s.m1GoalsMet}/3 | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(s.m4, 2)} | ${f(h.q8)} | ${f(h.q5min)} | ${f(h.quantOrder, 2)} | ${f(h.m3Auc)} |`;
+  });
+  const base = all
+    .filter((v) => v.aggregation === null)
+    .map((v) => {
+      const s = summarize(v, models, selection);
+      const h = summarize(v, models, heldOut);
+      return `| ${v.name} | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(h.m3Auc)} | ${v.m3.map((x) => `${x.family} ${f(x.auc)}`).join(', ')} |`;
+    });
+  return (
+    `Selection families: ${selection.join(', ')}; held-out: ${heldOut.join(', ') || 'none'}.\n\n${head}${rows.join('\n')}\n\n` +
+    `Output-based baselines (no vectors: M3 and M2 only):\n\n| baseline | M3 AUC | M2 rho | held-out M3 | per family |\n|---|---|---|---|---|\n${base.join('\n')}\n`
+  );
+}
+
+/** Each variant as a point: x = share of (quant, FT/merge) pairs ordered right, y = M3 AUC (selection families). */
+export function ablationSvg(ranked: Ranked[]): string {
+  const W = 640;
+  const H = 420;
+  const m = { l: 60, r: 20, t: 30, b: 50 };
+  const x = scaleLinear().domain([0, 1]).range([m.l, W - m.r]);
+  const pts = ranked.filter((r) => r.selection.quantOrder !== null && r.selection.m3Auc !== null);
+  const ys = pts.map((r) => r.selection.m3Auc!);
+  const y = scaleLinear()
+    .domain([Math.min(0.5, ...ys), 1])
+    .range([H - m.b, m.t]);
+  const parts = [
+    `<text x="${m.l}" y="18" font-size="14" font-weight="bold">Method variants: M1 ordering vs M3 lineage AUC (selection families)</text>`,
+    `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/>`,
+    `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
+    ...x.ticks(5).map((t) => `<text x="${x(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`),
+    ...y.ticks(5).map((t) => `<text x="${m.l - 6}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(2)}</text>`),
+    `<text x="${(W + m.l) / 2}" y="${H - 12}" text-anchor="middle">share of (re-quantization, fine-tune/merge) pairs with the re-quantization nearer</text>`,
+    `<text transform="translate(16,${(H - m.b + m.t) / 2}) rotate(-90)" text-anchor="middle">within-family lineage ROC-AUC</text>`,
+    ...pts.map(
+      (r, i) =>
+        `<circle cx="${x(r.selection.quantOrder!).toFixed(1)}" cy="${y(r.selection.m3Auc!).toFixed(1)}" r="${i === 0 ? 6 : 3.5}" fill="${i === 0 ? '#d62728' : r.name.startsWith('gxi-v1-stored signed/none/l1/uniform') && !r.name.includes('centred') ? '#1f77b4' : '#888'}" fill-opacity="0.8"><title>${esc(r.name)}</title></circle>`,
+    ),
+  ];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n${parts.join('\n')}\n</svg>\n`;
+}
