@@ -8,8 +8,9 @@ import { behaviourTables } from '../atlas/behaviour.ts';
 import { type AttributionSource, type Centring, type KlGroup, rankVariants, runAblation, type VariantScore } from '../lab/ablate.ts';
 import type { LabModel, Similarity } from '../lab/metrics.ts';
 import { parseRun, type RawRun, rawWords, runName } from '../lab/raw.ts';
-import { ablationMarkdown, ablationSvg } from '../lab/report.ts';
-import { aggregationGrid, probeBlocks, splitBlocks } from '../lab/variants.ts';
+import { convergence } from '../lab/convergence.ts';
+import { ablationMarkdown, ablationSvg, convergenceSvg } from '../lab/report.ts';
+import { aggregationGrid, aggregationName, probeBlocks, splitBlocks, V1_AGGREGATION } from '../lab/variants.ts';
 import { flag } from './args.ts';
 import { readEmbeddings, readLab } from './atlas-commands.ts';
 import { commands } from './commands.ts';
@@ -84,6 +85,34 @@ function tableSimilarity(t: { ids: string[]; similarity: number[][] }): Similari
   return { ids: t.ids, sim };
 }
 
+/** The stored v1 lab embeddings (one source) and every quantity of the raw runs (one source each). */
+async function loadSources(embDir: string, rawDir: string): Promise<{ sources: AttributionSource[]; logProbs: Map<string, number[]> }> {
+    const blocks = probeBlocks(PROBE_SET_V1);
+  const sources: AttributionSource[] = [];
+  const stored = (await readEmbeddings(embDir)).filter((r) => 'file' in r.model && r.spec.attribution === 'gxi');
+  const logProbs = new Map<string, number[]>();
+  if (stored.length) {
+    const src: AttributionSource = { name: 'gxi-v1-stored', stored: true, blocks: new Map() };
+    for (const r of stored) {
+      const id = (r.model as { file: string }).file;
+      src.blocks.set(id, splitBlocks(r.vector, blocks));
+      logProbs.set(id, r.targetLogProbs);
+    }
+    sources.push(src);
+  }
+  const byQuantity = new Map<string, AttributionSource>();
+  for (const f of readRaw(rawDir))
+    for (const [q, w] of Object.entries(f.words)) {
+      const s = byQuantity.get(q) ?? { name: q, stored: false, blocks: new Map(), seconds: new Map() };
+      byQuantity.set(q, s);
+      s.blocks.set(f.model, splitBlocks(w, blocks));
+      s.seconds!.set(f.model, f.seconds);
+    }
+  sources.push(...byQuantity.values());
+
+  return { sources, logProbs };
+}
+
 commands.push({
   name: 'lab ablate',
   summary: 'score method variants on the lineage lab (M1 quantization, M2 behaviour, M3 lineage, M4 cost)',
@@ -121,30 +150,8 @@ commands.push({
       }
     }
 
-    const blocks = probeBlocks(PROBE_SET_V1);
-    const sources: AttributionSource[] = [];
     const embDir = flag(args, '--embeddings') ?? 'lab/embeddings';
-    const stored = (await readEmbeddings(embDir)).filter((r) => 'file' in r.model && r.spec.attribution === 'gxi');
-    const logProbs = new Map<string, number[]>();
-    if (stored.length) {
-      const src: AttributionSource = { name: 'gxi-v1-stored', stored: true, blocks: new Map() };
-      for (const r of stored) {
-        const id = (r.model as { file: string }).file;
-        src.blocks.set(id, splitBlocks(r.vector, blocks));
-        logProbs.set(id, r.targetLogProbs);
-      }
-      sources.push(src);
-    }
-    const byQuantity = new Map<string, AttributionSource>();
-    for (const f of readRaw(rawDir))
-      for (const [q, w] of Object.entries(f.words)) {
-        const s = byQuantity.get(q) ?? { name: q, stored: false, blocks: new Map(), seconds: new Map() };
-        byQuantity.set(q, s);
-        s.blocks.set(f.model, splitBlocks(w, blocks));
-        s.seconds!.set(f.model, f.seconds);
-      }
-    sources.push(...byQuantity.values());
-
+    const { sources, logProbs } = await loadSources(embDir, rawDir);
     const behaviourPath = flag(args, '--behaviour') ?? 'lab/behaviour.json';
     const behaviour = existsSync(behaviourPath) ? (JSON.parse(readFileSync(behaviourPath, 'utf8')) as { groups: Record<string, KlGroup> }) : null;
     const klGroups = behaviour ? Object.values(behaviour.groups) : [];
@@ -182,6 +189,53 @@ commands.push({
       { path: join(outDir, 'ablate.svg'), data: ablationSvg(result.ranking) },
     ]);
     console.log(`lab ablate: ${scores.length} variants scored on ${sources.length} source(s); wrote ${outDir}/ablate.{json,md,svg}`);
+    return 0;
+  },
+});
+
+commands.push({
+  name: 'lab convergence',
+  summary: 'how many probes the map needs: neighbour rankings from random probe subsets vs all probes',
+  help: [
+    'Usage: able lab convergence [--embeddings lab/embeddings] [--raw lab/ablate/raw] [--aggregations v1,NAME]',
+    '                            [--repeats 20] [--out lab/ablate]',
+    '',
+    '  Sources: the stored v1 lab embeddings and every raw quantity (see able lab ablate). Writes',
+    '  convergence.json and convergence.svg; the n at which the mean Kendall tau-b reaches 0.9 is reported.',
+    '  --aggregations LIST  aggregation names as in ablate.md (sign/transform/norm/weight), default v1',
+    '  --sources LIST       source names (default gxi-v1-stored)',
+  ].join('\n'),
+  async run(args) {
+    const rawDir = flag(args, '--raw') ?? 'lab/ablate/raw';
+    const outDir = flag(args, '--out') ?? 'lab/ablate';
+    const repeats = Number(flag(args, '--repeats') ?? 20);
+    if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got "${flag(args, '--repeats')}"`);
+    const { sources } = await loadSources(flag(args, '--embeddings') ?? 'lab/embeddings', rawDir);
+    const wantSources = (flag(args, '--sources') ?? 'gxi-v1-stored').split(',');
+    const grid = aggregationGrid();
+    const aggs = (flag(args, '--aggregations') ?? 'v1').split(',').map((n) => {
+      const a = n === 'v1' ? V1_AGGREGATION : grid.find((g) => aggregationName(g) === n);
+      if (!a) throw new Error(`--aggregations: unknown "${n}" (e.g. ${aggregationName(grid[1])})`);
+      return a;
+    });
+    const nProbes = PROBE_SET_V1.probes.length;
+    const sizes = [5, 10, 20, 40, 80, 120, nProbes];
+    const series = [];
+    for (const name of wantSources) {
+      const src = sources.find((s) => s.name === name);
+      if (!src) throw new Error(`--sources: no source "${name}" (have ${sources.map((s) => s.name).join(', ')})`);
+      for (const a of aggs) {
+        const points = convergence(src.blocks, a, sizes, repeats);
+        const stable = points.find((p) => p.tau >= 0.9)?.n ?? null;
+        series.push({ name: `${name} ${aggregationName(a)}`, models: src.blocks.size, stableAtTau09: stable, points });
+        console.log(`lab convergence: ${name} ${aggregationName(a)}: tau >= 0.9 from n = ${stable ?? `> ${nProbes}`}`);
+      }
+    }
+    mkdirSync(outDir, { recursive: true });
+    await replaceFiles([
+      { path: join(outDir, 'convergence.json'), data: `${JSON.stringify({ format: 'able-lab-convergence/1', repeats, sizes, series }, null, 1)}\n` },
+      { path: join(outDir, 'convergence.svg'), data: convergenceSvg('Neighbour rankings from n probes vs all 161', series) },
+    ]);
     return 0;
   },
 });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEmbeddingJson } from '../able/embedding-file';
 import { PROBE_SET_V1 } from '../able/probes/index';
 import { rankVariants, runAblation, summarize } from './ablate';
+import { convergence, kendallTauB } from './convergence';
 import { type LabModel, m1, m2, m3, similarityOf } from './metrics';
 import { aggregate, aggregationGrid, probeBlocks, splitBlocks, V1_AGGREGATION } from './variants';
 
@@ -28,7 +29,7 @@ describe('aggregation variants', () => {
   it('rank transform: centred average ranks in [-1, 1], then normalization', () => {
     // ranks (0-based, ties averaged) of [3, 1, 2, 2] are [3, 0, 1.5, 1.5]; centred and scaled: [1, -1, 0, 0]
     const v = aggregate([Float64Array.from([3, 1, 2, 2])], { sign: 'signed', transform: 'rank', norm: 'l1', weight: 'uniform' });
-    expect(Array.from(v).map((x) => +x.toFixed(6))).toEqual([0.707107, -0.707107, 0, 0]);
+    expect(Array.from(v).map((x) => +x.toFixed(6))).toEqual([+Math.SQRT1_2.toFixed(6), -Math.SQRT1_2.toFixed(6), 0, 0]);
   });
 
   it('words weighting scales each block by the square root of its length', () => {
@@ -116,5 +117,28 @@ describe('metrics on a hand-made lab', () => {
     expect(scores).toHaveLength(24);
     const ranked = rankVariants(scores, lab, ['F']);
     for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1].summary.m1GoalsMet).toBeGreaterThanOrEqual(ranked[i].summary.m1GoalsMet);
+  });
+});
+
+describe('convergence', () => {
+  it('Kendall tau-b equals scipy.stats.kendalltau (1.17.1) with and without ties', () => {
+    expect(kendallTauB([1, 2, 3, 4, 5], [3, 4, 1, 2, 5])).toBeCloseTo(0.19999999999999998, 14);
+    expect(kendallTauB([1, 2, 2, 3, 4, 4], [2, 1, 3, 3, 5, 4])).toBeCloseTo(0.7412493166611013, 14);
+    expect(kendallTauB([0.3, 0.1, 0.1, 0.9], [1, 1, 2, 0])).toBeCloseTo(-0.7999999999999999, 14);
+  });
+
+  it('all probes give tau 1 and cosine 1; fewer probes give less agreement on real lab vectors', async () => {
+    const dir = 'lab/embeddings';
+    const blocks = probeBlocks(PROBE_SET_V1);
+    const m = new Map<string, Float64Array[]>();
+    for (const n of readdirSync(dir).filter((x) => x.startsWith('lab__smollm2')))
+      m.set(n, splitBlocks((await parseEmbeddingJson(readFileSync(join(dir, n), 'utf8'))).vector, blocks));
+    expect(m.size).toBeGreaterThanOrEqual(10);
+    const pts = convergence(m, V1_AGGREGATION, [5, 161], 3);
+    expect(pts[1].tau).toBeCloseTo(1, 12);
+    expect(pts[1].cosine).toBeCloseTo(1, 12);
+    expect(pts[0].tau).toBeLessThan(pts[1].tau);
+    // per-probe L1 normalization: a subset's vector is the full vector on those coordinates, rescaled
+    expect(pts[0].cosine).toBeCloseTo(1, 6);
   });
 });

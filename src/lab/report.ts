@@ -1,7 +1,7 @@
 // The ablation's report: a markdown table (variants in the pre-set order, selection and held-out
 // figures side by side, the baselines below) and an SVG scatter of M1 ordering against M3 AUC
 // (d3 scales, SVG written as text: no DOM).
-import { scaleLinear } from 'd3';
+import { scaleLinear, scaleLog } from 'd3';
 import type { Summary, VariantScore } from './ablate';
 import { summarize } from './ablate';
 import type { LabModel } from './metrics';
@@ -61,5 +61,38 @@ export function ablationSvg(ranked: Ranked[]): string {
         `<circle cx="${x(r.selection.quantOrder!).toFixed(1)}" cy="${y(r.selection.m3Auc!).toFixed(1)}" r="${i === 0 ? 6 : 3.5}" fill="${i === 0 ? '#d62728' : r.name.startsWith('gxi-v1-stored signed/none/l1/uniform') && !r.name.includes('centred') ? '#1f77b4' : '#888'}" fill-opacity="0.8"><title>${esc(r.name)}</title></circle>`,
     ),
   ];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n${parts.join('\n')}\n</svg>\n`;
+}
+
+/** Neighbour-ranking agreement (Kendall tau-b, mean and worst) against the number of probes, log x axis. */
+export function convergenceSvg(title: string, series: { name: string; points: { n: number; tau: number; tauMin: number }[] }[]): string {
+  const W = 640;
+  const H = 400;
+  const m = { l: 60, r: 150, t: 30, b: 50 };
+  const ns = series.flatMap((s) => s.points.map((p) => p.n));
+  const x = scaleLog()
+    .domain([Math.min(...ns), Math.max(...ns)])
+    .range([m.l, W - m.r]);
+  const lo = Math.min(0, ...series.flatMap((s) => s.points.map((p) => p.tauMin)));
+  const y = scaleLinear().domain([lo, 1]).range([H - m.b, m.t]);
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
+  const parts = [
+    `<text x="${m.l}" y="18" font-size="14" font-weight="bold">${esc(title)}</text>`,
+    `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/>`,
+    `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
+    ...[...new Set(ns)].map((t) => `<text x="${x(t)}" y="${H - m.b + 16}" text-anchor="middle">${t}</text>`),
+    ...y.ticks(5).map((t) => `<text x="${m.l - 6}" y="${y(t) + 4}" text-anchor="end">${t.toFixed(1)}</text>`),
+    `<line x1="${m.l}" y1="${y(0.9)}" x2="${W - m.r}" y2="${y(0.9)}" stroke="#999" stroke-dasharray="4 3"/>`,
+    `<text x="${(W - m.r + m.l) / 2}" y="${H - 12}" text-anchor="middle">probes (random subsets, log scale)</text>`,
+    `<text transform="translate(16,${(H - m.b + m.t) / 2}) rotate(-90)" text-anchor="middle">Kendall tau-b of neighbour rankings vs all probes</text>`,
+  ];
+  series.forEach((s, k) => {
+    const c = colours[k % colours.length];
+    const path = (key: 'tau' | 'tauMin') => s.points.map((p, i) => `${i ? 'L' : 'M'}${x(p.n).toFixed(1)},${y(p[key]).toFixed(1)}`).join('');
+    parts.push(`<path d="${path('tau')}" fill="none" stroke="${c}" stroke-width="2"/>`);
+    parts.push(`<path d="${path('tauMin')}" fill="none" stroke="${c}" stroke-dasharray="3 3"/>`);
+    parts.push(`<text x="${W - m.r + 8}" y="${m.t + 16 * k + 10}" fill="${c}">${esc(s.name)}</text>`);
+  });
+  parts.push(`<text x="${W - m.r + 8}" y="${m.t + 16 * series.length + 16}" fill="#555">dashed: worst model</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n${parts.join('\n')}\n</svg>\n`;
 }
