@@ -12,15 +12,10 @@ in float32 inside a float64 model, so these bottom out near 1e-6).
 Run: cd reference && /tmp/refvenv/bin/python golden_v2.py [--only llama,gemma3]
 """
 
-import argparse
-import json
-import os
-
-import tokenizers
 import torch
 import transformers
 
-from golden import PROBES, ROOT, load_model
+from golden import PROBES, main, open_variant
 from oracle import attribute_rows, encode, f32
 
 VARIANTS = ["llama", "gemma2", "gemma3"]
@@ -55,11 +50,7 @@ def case_for(model, model64, tok, probe, kind, seed):
 
 
 def golden_v2_for(variant_dir):
-    meta = json.load(open(os.path.join(variant_dir, "meta.json")))
-    tok_dir = os.path.join(os.path.dirname(variant_dir), "tokenizers", meta["tokenizer"])
-    tok = tokenizers.Tokenizer.from_file(os.path.join(tok_dir, "tokenizer.json"))
-    model = load_model(variant_dir, torch.float32)
-    model64 = load_model(variant_dir, torch.float64)
+    meta, _, tok, model, model64 = open_variant(variant_dir)
     probes = [p for p in PROBES if p["id"] in PROBE_IDS]
     cases = [case_for(model, model64, tok, p, kind, seed=1000 + i)
              for i, p in enumerate(probes) for kind in ("offset", "expected")]
@@ -74,23 +65,5 @@ def golden_v2_for(variant_dir):
     }
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dir", default=os.path.join(ROOT, "test/fixtures/tiny"))
-    ap.add_argument("--only", default="")
-    args = ap.parse_args()
-    torch.set_num_threads(1)
-    only = [s for s in args.only.split(",") if s] or VARIANTS
-    for name in only:
-        d = os.path.join(args.dir, name)
-        print(name)
-        g = golden_v2_for(d)
-        out = os.path.join(d, "golden-v2.json")
-        with open(out, "w") as fh:
-            json.dump(g, fh, separators=(",", ":"))
-            fh.write("\n")
-        print(f"  -> golden-v2.json {os.path.getsize(out) / 1e3:.0f} kB")
-
-
 if __name__ == "__main__":
-    main()
+    main(golden_v2_for, "golden-v2.json", VARIANTS)

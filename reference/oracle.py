@@ -12,6 +12,9 @@ finite difference checks the float64 gradient, so each golden value carries its 
 out near 1e-6 for the gradient and 1e-4 for the finite difference, not at float64 precision).
 """
 
+import json
+import os
+
 import numpy as np
 import torch
 
@@ -23,6 +26,14 @@ def f32(x):
         assert np.isfinite(a), "non-finite value in a golden fixture"
         return float(str(np.float32(a)))
     return [f32(v) for v in a]
+
+
+def write_json(path, obj):
+    """Compact JSON and a final newline (the fixtures' format); returns the size in bytes."""
+    with open(path, "w") as fh:
+        json.dump(obj, fh, separators=(",", ":"))
+        fh.write("\n")
+    return os.path.getsize(path)
 
 
 def encode(tokenizer, context, target):
