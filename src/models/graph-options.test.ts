@@ -23,9 +23,10 @@ describe('offset input and expected-logprob objective vs PyTorch (fp32, B=2, alp
       const D = model.spec.hidden;
       const T = Math.max(...cases.map((c) => c.ids.length)) + 2; // always some padding
       const K = Math.max(...cases.map((c) => c.targetMask.filter(Boolean).length));
-      const worst = { f: 0, grad: 0 };
+      const report: string[] = [];
       for (const objective of ['target-logprob', 'expected-logprob'] as AttributionObjective[]) {
         const mine = cases.filter((c) => c.objective === objective);
+        const worst = { f: 0, grad: 0 };
         expect(mine.length).toBeGreaterThan(0);
         // the target-logprob cases carry an offset; the expected ones are also run through an
         // offset graph with a zero offset
@@ -45,8 +46,9 @@ describe('offset input and expected-logprob objective vs PyTorch (fp32, B=2, alp
             }
             await s.release();
           }
+        report.push(`${objective}${objective === 'target-logprob' ? ' + offset' : ''}: f relErr ${fmt(worst.f)}, grad maxAbsErr/maxAbs ${fmt(worst.grad)}`);
       }
-      console.log(`${variant.padEnd(8)} T=${T} K=${K}: f relErr ${fmt(worst.f)}  grad maxAbsErr/maxAbs ${fmt(worst.grad)}`);
+      console.log(`${variant.padEnd(8)} T=${T} K=${K}  ${report.join('  |  ')}`);
     });
   }
 });
@@ -67,6 +69,7 @@ describe('graph options', () => {
     expect(inputs({ objective: 'expected-logprob' })).toEqual(['ids[8]', 'alpha[2]', 'targetMask[8]']);
     expect(inputs({ maxTargets: 3 })).toEqual(['ids[8]', 'alpha[2]', 'targetSelect[3,8]', 'targetIds[3]', 'targetWeight[3]']);
     expect(inputs({ maxTargets: 3, objective: 'expected-logprob' })).toEqual(['ids[8]', 'alpha[2]', 'targetSelect[3,8]', 'targetWeight[3]']);
+    expect(() => onnx({ objective: 'entropy' as AttributionObjective })).toThrow("objective must be 'target-logprob' or 'expected-logprob', got 'entropy'");
   });
 
   it('session.run checks the offset against the session', async () => {

@@ -64,7 +64,10 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   if (K !== undefined && opts.logits) throw new Error('buildAttributionGraph: logits output needs all positions (no maxTargets)');
   const alpha = g.input('alpha', dtype, [B]);
   const offset = opts.offset ? g.input('offset', dtype, [B, T, model.spec.hidden]) : null;
-  const expected = (opts.objective ?? 'target-logprob') === 'expected-logprob';
+  const objective = opts.objective ?? 'target-logprob';
+  if (objective !== 'target-logprob' && objective !== 'expected-logprob')
+    throw new Error(`buildAttributionGraph: objective must be 'target-logprob' or 'expected-logprob', got '${objective}'`);
+  const expected = objective === 'expected-logprob';
 
   const raw = new Map<string, Tensor>();
   const rawWeight = (name: string) => {
