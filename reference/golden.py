@@ -19,7 +19,7 @@ import transformers
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from able_words import embedding, word_attributions
-from oracle import attribute, encode, f32, integrated_gradients, logits_summary
+from oracle import attribute, encode, f32, integrated_gradients, logits_summary, write_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -48,12 +48,16 @@ def check_tokenizer(tok_dir, tok, text):
         print(f"  WARNING: AutoTokenizer {a} != tokenizers {b} for {text!r}")
 
 
-def golden_for(variant_dir):
+def open_variant(variant_dir):
+    """meta.json, the tokenizer folder, its tokenizers.Tokenizer, and the model in float32 and float64."""
     meta = json.load(open(os.path.join(variant_dir, "meta.json")))
     tok_dir = os.path.join(os.path.dirname(variant_dir), "tokenizers", meta["tokenizer"])
     tok = tokenizers.Tokenizer.from_file(os.path.join(tok_dir, "tokenizer.json"))
-    model = load_model(variant_dir, torch.float32)
-    model64 = load_model(variant_dir, torch.float64)
+    return meta, tok_dir, tok, load_model(variant_dir, torch.float32), load_model(variant_dir, torch.float64)
+
+
+def golden_for(variant_dir):
+    meta, tok_dir, tok, model, model64 = open_variant(variant_dir)
     vocab = model.config.vocab_size
     sample_ids = sorted(np.random.default_rng(0).choice(vocab, N_SAMPLE, replace=False).tolist())
     cases, word_vecs, ig_vecs, norm_vecs = [], [], [], []
@@ -109,23 +113,22 @@ def golden_for(variant_dir):
     }
 
 
-def main():
+def main(make=golden_for, filename="golden.json", variants=None):
+    """Writes <dir>/<variant>/<filename> = make(variant folder) for each variant (default: every folder
+    with a meta.json; --only narrows)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", default=os.path.join(ROOT, "test/fixtures/tiny"))
     ap.add_argument("--only", default="")
     args = ap.parse_args()
     torch.set_num_threads(1)
-    only = [s for s in args.only.split(",") if s]
+    only = [s for s in args.only.split(",") if s] or variants
     for name in sorted(os.listdir(args.dir)):
         d = os.path.join(args.dir, name)
         if not os.path.exists(os.path.join(d, "meta.json")) or (only and name not in only):
             continue
         print(name)
-        g = golden_for(d)
-        with open(os.path.join(d, "golden.json"), "w") as fh:
-            json.dump(g, fh, separators=(",", ":"))
-            fh.write("\n")
-        print(f"  -> golden.json {os.path.getsize(os.path.join(d, 'golden.json')) / 1e3:.0f} kB")
+        size = write_json(os.path.join(d, filename), make(d))
+        print(f"  -> {filename} {size / 1e3:.0f} kB")
 
 
 if __name__ == "__main__":

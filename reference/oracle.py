@@ -12,6 +12,9 @@ finite difference checks the float64 gradient, so each golden value carries its 
 out near 1e-6 for the gradient and 1e-4 for the finite difference, not at float64 precision).
 """
 
+import json
+import os
+
 import numpy as np
 import torch
 
@@ -23,6 +26,14 @@ def f32(x):
         assert np.isfinite(a), "non-finite value in a golden fixture"
         return float(str(np.float32(a)))
     return [f32(v) for v in a]
+
+
+def write_json(path, obj):
+    """Compact JSON and a final newline (the fixtures' format); returns the size in bytes."""
+    with open(path, "w") as fh:
+        json.dump(obj, fh, separators=(",", ":"))
+        fh.write("\n")
+    return os.path.getsize(path)
 
 
 def encode(tokenizer, context, target):
@@ -139,3 +150,32 @@ def integrated_gradients_batched(model, ids, target_mask, m=8):
     per_row.sum().backward()
     avg = x.grad.mean(0)
     return (avg * e[0]).sum(-1), avg, per_row.detach()
+
+
+def objective_rows(model, x, ids, target_mask, objective="target-logprob"):
+    """f per batch row of inputs_embeds x (B, T, D), summed over the positions i - 1 that predict a target
+    token i: log_softmax(logits)[ids[i]] ('target-logprob', METHOD.md section 3) or sum_v p_v log p_v
+    ('expected-logprob': the expected log-prob under the model's own next-token distribution)."""
+    logits = model(inputs_embeds=x, use_cache=False).logits
+    logp = torch.log_softmax(logits[:, :-1].to(x.dtype), dim=-1)
+    idx = [i for i, m in enumerate(target_mask) if m]
+    pos = torch.tensor([i - 1 for i in idx])
+    if objective == "target-logprob":
+        terms = logp[:, pos, torch.tensor([ids[i] for i in idx])]
+    elif objective == "expected-logprob":
+        terms = (logp.exp() * logp).sum(-1)[:, pos]
+    else:
+        raise ValueError(objective)
+    return terms.sum(-1)
+
+
+def attribute_rows(model, ids, target_mask, alpha, offset=None, objective="target-logprob"):
+    """f [B] and df/dX [B, T, D] at X[b] = alpha[b] E + offset[b] (offset (B, T, D) or None), autograd."""
+    with torch.no_grad():
+        e = model.get_input_embeddings()(torch.tensor([ids]))
+    a = torch.tensor(alpha, dtype=e.dtype)[:, None, None]
+    x = a * e + (0 if offset is None else offset.to(e.dtype))
+    x = x.detach().requires_grad_(True)
+    f = objective_rows(model, x, ids, target_mask, objective)
+    f.sum().backward()  # rows are independent: each row's grad is its own df/dX
+    return f.detach(), x.grad.detach()

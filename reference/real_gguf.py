@@ -29,7 +29,7 @@ import transformers
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
 from able_words import embedding, word_attributions
-from oracle import attribute, f32, integrated_gradients_batched, logits_summary
+from oracle import attribute, f32, integrated_gradients_batched, logits_summary, write_json
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODELS = {
@@ -171,10 +171,8 @@ def main():
         print(f"{name}: {file}", flush=True)
         res = run_model(name, path, probes, methods)
         dst = os.path.join(args.out, f"{name}.json")
-        with open(dst, "w") as fh:
-            json.dump(res, fh, separators=(",", ":"))
-            fh.write("\n")
-        print(f"  -> {dst} ({os.path.getsize(dst) / 1e6:.1f} MB, {res['timings']['totalS']:.0f} s)")
+        size = write_json(dst, res)
+        print(f"  -> {dst} ({size / 1e6:.1f} MB, {res['timings']['totalS']:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-// The attribution graph of one model: token ids -> f (sum of target log-probs) and df/dE, for B
-// scaled copies of the input embeddings at once (IG steps), all in one ONNX graph.
+// The attribution graph of one model: token ids -> f (sum of target log-probs, or of expected
+// log-probs) and df/dX, for B scaled (and optionally offset) copies of the input embeddings at once
+// (IG steps, SmoothGrad samples), all in one ONNX graph.
 import { causalMask, type DType, Graph, grad, linear, op, primitives, type RopeTables, ropeTables, softcap, type Tensor } from '../engine/index.ts';
 import type { ForwardContext } from './family.ts';
 import { invFreq } from './layers.ts';
@@ -23,13 +24,29 @@ export interface AttributionGraphOptions {
   maxTargets?: number;
   /** Output grad (default true); false gives the forward-only twin the benchmarks time it against. */
   backward?: boolean;
+  /**
+   * Also take offset [B, T, D]: X[b] = alpha[b] E + offset[b] (IG from a baseline c: offset[b] =
+   * (1 - alpha[b]) c; SmoothGrad: alpha 1, offset noise). Default false: no such input.
+   */
+  offset?: boolean;
+  /** What f sums over the target-predicting positions (default 'target-logprob'); see AttributionObjective. */
+  objective?: AttributionObjective;
 }
 
 /**
- * Inputs:  ids int64 [T]; targetMask [T] (1 where ids[i] is a target token: adds
- *          log softmax(logits[i-1])[ids[i]] to f; 0 at i = 0 and on padding); alpha [B].
- *          (With maxTargets: targetSelect, targetIds, targetWeight instead of targetMask.)
- * Outputs: f [B]; grad [B, T, D] = df/dX at X = alpha[b] E; embeds [T, D] = E; logits [T, V] (opt).
+ * 'target-logprob' (method v1): log p(target token). 'expected-logprob': sum_v p_v log p_v of the
+ * model's own next-token distribution there (minus its entropy; the target ids are not used).
+ */
+export type AttributionObjective = 'target-logprob' | 'expected-logprob';
+
+/**
+ * Inputs:  ids int64 [T]; alpha [B]; offset [B, T, D] (with offset: true); targetMask [T] (weight
+ *          of position i - 1 in f: 1 where ids[i] is a target token, 0 at i = 0 and on padding).
+ *          (With maxTargets: targetSelect, targetIds, targetWeight instead of targetMask; no
+ *          targetIds for 'expected-logprob'.)
+ * Outputs: f [B] = sum over those positions of weight * (log softmax(logits[i-1])[ids[i]], or
+ *          sum_v p_v log p_v for 'expected-logprob'); grad [B, T, D] = df/dX at
+ *          X = alpha[b] E (+ offset[b]); embeds [T, D] = E; logits [T, V] (opt).
  * E is the input-embedding matrix as the first layer sees it: for Gemma it includes the
  * sqrt(hidden) scale (as transformers' embedding module does); for GPT-2 it excludes positions.
  */
@@ -46,6 +63,11 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     throw new Error(`buildAttributionGraph: maxTargets must be an integer in [1, T-1], got ${K}`);
   if (K !== undefined && opts.logits) throw new Error('buildAttributionGraph: logits output needs all positions (no maxTargets)');
   const alpha = g.input('alpha', dtype, [B]);
+  const offset = opts.offset ? g.input('offset', dtype, [B, T, model.spec.hidden]) : null;
+  const objective = opts.objective ?? 'target-logprob';
+  if (objective !== 'target-logprob' && objective !== 'expected-logprob')
+    throw new Error(`buildAttributionGraph: objective must be 'target-logprob' or 'expected-logprob', got '${objective}'`);
+  const expected = objective === 'expected-logprob';
 
   const raw = new Map<string, Tensor>();
   const rawWeight = (name: string) => {
@@ -100,12 +122,21 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   // E: rows of the (stored-dtype) table, cast after the gather so the table is never converted here.
   let E = op.cast(op.gather(rawWeight(family.embedName(spec)), ids), dtype);
   if (spec.embedScale !== 1) E = op.mul(E, g.scalar(spec.embedScale, dtype));
-  const X = op.mul(op.reshape(E, [1, T, spec.hidden]), op.reshape(alpha, [B, 1, 1]));
+  const scaled = op.mul(op.reshape(E, [1, T, spec.hidden]), op.reshape(alpha, [B, 1, 1]));
+  const X = offset ? op.add(scaled, offset) : scaled;
 
   const hidden = family.forward(ctx, X);
   const head = (h: Tensor) => {
     const l = linear(h, w(family.lmHeadName(spec)));
     return spec.finalSoftcap ? softcap(l, spec.finalSoftcap) : l;
+  };
+
+  // per-position term [B, P] from log-probs [B, P, V]; `targets` (int64 [P]) only for target-logprob
+  const score = (logp: Tensor, targets: () => Tensor) => {
+    const [, P] = logp.shape as number[];
+    if (expected) return op.reduceSum(op.mul(op.exp(logp), logp), [-1], false);
+    const idx = op.expand(op.reshape(targets(), [1, P, 1]), [B, P, 1]);
+    return op.reshape(op.gatherElements(logp, idx, -1), [B, P]);
   };
 
   let f: Tensor;
@@ -115,17 +146,15 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     const targetMask = g.input('targetMask', dtype, [T]);
     logits = head(hidden);
     const logp = op.logSoftmax(op.slice(logits, 1, 0, T - 1), -1);
-    const next = op.expand(op.reshape(op.slice(ids, 0, 1, T), [1, T - 1, 1]), [B, T - 1, 1]);
-    const picked = op.reshape(op.gatherElements(logp, next, -1), [B, T - 1]);
-    f = op.reduceSum(op.mul(picked, op.slice(targetMask, 0, 1, T)), [1], false);
+    const next = () => op.slice(ids, 0, 1, T);
+    f = op.reduceSum(op.mul(score(logp, next), op.slice(targetMask, 0, 1, T)), [1], false);
   } else {
     // the same sum over K selected positions: hidden rows picked by a one-hot [K, T] matmul
     const select = g.input('targetSelect', dtype, [K, T]);
-    const targetIds = g.input('targetIds', 'int64', [K]);
+    const targetIds = expected ? null : g.input('targetIds', 'int64', [K]);
     const weight = g.input('targetWeight', dtype, [K]);
     const logp = op.logSoftmax(head(op.matmul(select, hidden)), -1);
-    const picked = op.reshape(op.gatherElements(logp, op.expand(op.reshape(targetIds, [1, K, 1]), [B, K, 1]), -1), [B, K]);
-    f = op.reduceSum(op.mul(picked, weight), [1], false);
+    f = op.reduceSum(op.mul(score(logp, () => targetIds as Tensor), weight), [1], false);
   }
 
   g.output('f', f);

@@ -1,13 +1,13 @@
 // A ready-to-run attribution session: the graph of one model at one (T, B), serialized once and
 // loaded into onnxruntime (node or web) once; run() takes one padded probe.
 import { type HostTensor, type Runtime, toOnnx } from '../engine/index.ts';
-import { buildAttributionGraph } from './graph.ts';
+import { type AttributionObjective, buildAttributionGraph } from './graph.ts';
 import type { LoadedModel } from './load.ts';
 
 export interface AttributionResult {
-  /** [B]: sum of target log-probs at each alpha. */
+  /** [B]: f at each row (sum of target log-probs, or of expected log-probs: see objective). */
   f: Float32Array;
-  /** [B, T, D]: df/dX at X = alpha[b] E. */
+  /** [B, T, D]: df/dX at X = alpha[b] E (+ offset[b]). */
   grad: Float32Array;
   /** [T, D]: E. */
   embeds: Float32Array;
@@ -16,7 +16,8 @@ export interface AttributionResult {
 }
 
 export interface AttributionSession {
-  run(ids: Int32Array | number[], targetMask: Float32Array, alpha: Float32Array): Promise<AttributionResult>;
+  /** offset [B, T, D] flat, row-major: required by a session made with offset: true, refused otherwise. */
+  run(ids: Int32Array | number[], targetMask: Float32Array, alpha: Float32Array, offset?: Float32Array | Float64Array): Promise<AttributionResult>;
   /** The execution provider that loaded the graph. */
   provider: string;
   createMs: number;
@@ -33,6 +34,10 @@ export interface AttributionSessionOptions {
   logits?: boolean;
   /** Head only at up to this many target tokens (see AttributionGraphOptions.maxTargets). */
   maxTargets?: number;
+  /** Take offset [B, T, D] in run(): X[b] = alpha[b] E + offset[b] (see AttributionGraphOptions.offset). */
+  offset?: boolean;
+  /** What f sums (default 'target-logprob'; see AttributionObjective). */
+  objective?: AttributionObjective;
   providers?: string[];
   threads?: number;
   /** Passed to the runtime (see SessionOptions: prepack, arena, memPattern). */
@@ -50,7 +55,8 @@ export async function createAttributionSession(
 ): Promise<AttributionSession> {
   const { T, B } = opts;
   const dtype = opts.dtype ?? 'float32';
-  const onnx = toOnnx(buildAttributionGraph(model, { T, B, dtype, logits: opts.logits, maxTargets: opts.maxTargets }), model.spec.architecture);
+  const { logits, maxTargets, offset, objective } = opts;
+  const onnx = toOnnx(buildAttributionGraph(model, { T, B, dtype, logits, maxTargets, offset, objective }), model.spec.architecture);
   const session = await runtime.createSession(onnx, {
     // float64 graphs must avoid ORT's float32-only fusions
     optimization: dtype === 'float64' ? 'basic' : 'all',
@@ -61,24 +67,30 @@ export async function createAttributionSession(
     ...(opts.memPattern !== undefined ? { memPattern: opts.memPattern } : {}),
   });
   const vocab = model.spec.vocabSize;
-  const float = (a: Float32Array): HostTensor['data'] => (dtype === 'float64' ? Float64Array.from(a) : Float32Array.from(a));
+  const D = model.spec.hidden;
+  const float = (a: Float32Array | Float64Array): HostTensor['data'] => (dtype === 'float64' ? Float64Array.from(a) : Float32Array.from(a));
+  const expected = objective === 'expected-logprob';
   return {
     provider: session.provider,
     createMs: session.createMs,
     T,
     B,
     nodeCount: onnx.nodeCount,
-    async run(ids, targetMask, alpha) {
+    async run(ids, targetMask, alpha, off) {
       if (ids.length !== T) throw new Error(`ids has ${ids.length} tokens; this session takes T=${T} (pad at the end)`);
       if (targetMask.length !== T) throw new Error(`targetMask has ${targetMask.length} entries, T=${T}`);
       if (alpha.length !== B) throw new Error(`alpha has ${alpha.length} entries, B=${B}`);
+      if (offset && !off) throw new Error(`this session was made with offset: true; run() needs an offset of B*T*D = ${B * T * D} values`);
+      if (!offset && off) throw new Error('offset given, but this session was made without offset: true');
+      if (off && off.length !== B * T * D) throw new Error(`offset has ${off.length} values; this session takes B*T*D = ${B}*${T}*${D} = ${B * T * D}`);
       for (const id of ids)
         if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new Error(`token id ${id} outside the vocabulary [0, ${vocab})`);
       const feeds: Record<string, HostTensor> = {
         ids: { dtype: 'int64', dims: [T], data: BigInt64Array.from(Array.from(ids, BigInt)) },
         alpha: { dtype, dims: [B], data: float(alpha) },
       };
-      const K = opts.maxTargets;
+      if (off) feeds.offset = { dtype, dims: [B, T, D], data: float(off) };
+      const K = maxTargets;
       if (K === undefined) feeds.targetMask = { dtype, dims: [T], data: float(targetMask) };
       else {
         // target token i is predicted at position i - 1
@@ -94,7 +106,7 @@ export async function createAttributionSession(
           weight[k] = targetMask[i];
         });
         feeds.targetSelect = { dtype, dims: [K, T], data: float(select) };
-        feeds.targetIds = { dtype: 'int64', dims: [K], data: tid };
+        if (!expected) feeds.targetIds = { dtype: 'int64', dims: [K], data: tid };
         feeds.targetWeight = { dtype, dims: [K], data: float(weight) };
       }
       const out = await session.run(feeds);

@@ -91,7 +91,7 @@ export function compareCase(
 }
 
 /** ids and target mask padded at the end to length T. */
-export function padCase(c: GoldenCase, T: number): { ids: Int32Array; mask: Float32Array } {
+export function padCase(c: Pick<GoldenCase, 'ids' | 'targetMask'>, T: number): { ids: Int32Array; mask: Float32Array } {
   const ids = new Int32Array(T);
   const mask = new Float32Array(T);
   c.ids.forEach((id, i) => {
@@ -99,4 +99,64 @@ export function padCase(c: GoldenCase, T: number): { ids: Int32Array; mask: Floa
     mask[i] = c.targetMask[i] ? 1 : 0;
   });
   return { ids, mask };
+}
+
+/** A case of golden-v2.json (reference/golden_v2.py): f and df/dX of B rows, X[b] = alpha[b] E + offset[b]. */
+export interface GoldenV2Case {
+  id: string;
+  ids: number[];
+  targetMask: boolean[];
+  objective: 'target-logprob' | 'expected-logprob';
+  alpha: number[];
+  /** [B][T][D], absent for offset 0. */
+  offset?: number[][][];
+  f: number[];
+  grad: number[][][];
+}
+
+export interface GoldenV2 {
+  variant: string;
+  cases: GoldenV2Case[];
+}
+
+/** Rows [B][n][D] of a case into a flat [B, T, D] array, zero-padded at the end of each row. */
+export function padRows(rows: number[][][], T: number, D: number): Float32Array {
+  const out = new Float32Array(rows.length * T * D);
+  rows.forEach((row, b) => {
+    row.forEach((v, t) => {
+      out.set(v, (b * T + t) * D);
+    });
+  });
+  return out;
+}
+
+export interface RowFigures {
+  /** max over rows of |f - f_ref| / max(1, |f_ref|) */
+  fRelErr: number;
+  /** max |grad - grad_ref| / max |grad_ref| over the case's positions of all rows */
+  gradRelErr: number;
+  /** max |grad| at padded positions (must be 0) */
+  padMaxAbs: number;
+}
+
+/** Our f [B] and grad [B, T, D] (padded T) against a golden-v2 case. */
+export function compareRows(out: { f: Float32Array; grad: Float32Array }, c: GoldenV2Case, T: number, D: number): RowFigures {
+  const n = c.ids.length;
+  let fRelErr = 0;
+  let err = 0;
+  let scale = 0;
+  let padMaxAbs = 0;
+  c.f.forEach((ref, b) => {
+    fRelErr = Math.max(fRelErr, Math.abs(out.f[b] - ref) / Math.max(1, Math.abs(ref)));
+    for (let t = 0; t < T; t++)
+      for (let d = 0; d < D; d++) {
+        const a = out.grad[(b * T + t) * D + d];
+        if (t >= n) padMaxAbs = Math.max(padMaxAbs, Math.abs(a));
+        else {
+          err = Math.max(err, Math.abs(a - c.grad[b][t][d]));
+          scale = Math.max(scale, Math.abs(c.grad[b][t][d]));
+        }
+      }
+  });
+  return { fRelErr, gradRelErr: err / scale, padMaxAbs };
 }
