@@ -73,7 +73,7 @@ export interface PipelineOptions {
   /** Wraps the weight store before loading (the CLI moves the tensors into a mapped file: src/cli/weight-file.ts). */
   wrapStore?: OpenModelOptions['wrapStore'];
   /** ORT session options beyond threads (the CLI turns prepacking off: docs/benchmarks.md). */
-  sessionOptions?: Pick<AttributionSessionOptions, 'prepack' | 'arena' | 'memPattern'>;
+  sessionOptions?: Pick<AttributionSessionOptions, 'prepack' | 'arena' | 'memPattern' | 'objective'>;
   /** Rewrites the loaded model before any graph is built (the tab upcasts float16 weights for WebGPU). */
   prepareModel?: (m: LoadedModel) => LoadedModel;
   /** The record's engine name/version and computed fields, given the provider that ran the graphs. */

@@ -4,6 +4,7 @@ import { availableParallelism, hostname, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import type { ProbeRaw } from '../able/embed.ts';
+import type { AttributionObjective, WeightStore } from '../models/index.ts';
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
 import { runPipeline } from '../able/pipeline.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from '../able/probes/index.ts';
@@ -35,6 +36,10 @@ export interface EmbedCliOptions {
   memoryBytes?: number;
   /** each probe's raw engine output (`able lab ablate` derives its attribution variants from it) */
   onProbe?: (r: ProbeRaw) => void;
+  /** the lab's ablation: the objective the gradients are taken of (default v1's target log-prob) */
+  objective?: AttributionObjective;
+  /** the lab's stability runs: rewrites the weights as they are read (e.g. adds noise) */
+  transformStore?: (s: WeightStore) => WeightStore;
 }
 
 /** stat that follows links; null when nothing (or a dangling link) is there. */
@@ -103,8 +108,8 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
   const weightFile = WeightFile.create();
   try {
     const { record } = await runPipeline({
-      wrapStore: (s) => weightFile.wrap(s),
-      sessionOptions: { prepack: o.prepack ?? false },
+      wrapStore: (s) => weightFile.wrap(o.transformStore ? o.transformStore(s) : s),
+      sessionOptions: { prepack: o.prepack ?? false, objective: o.objective },
       files,
       identity: o.name && 'name' in identity ? { name: o.name } : identity,
       label,

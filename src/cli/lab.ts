@@ -6,15 +6,17 @@ import { join } from 'node:path';
 import { PROBE_SET_V1 } from '../able/probes/index.ts';
 import { behaviourTables } from '../atlas/behaviour.ts';
 import { type AttributionSource, type Centring, type KlGroup, rankVariants, runAblation, type VariantScore } from '../lab/ablate.ts';
-import type { LabModel, Similarity } from '../lab/metrics.ts';
+import { type LabModel, realBases, type Similarity } from '../lab/metrics.ts';
 import { parseRun, type RawRun, rawWords, runName } from '../lab/raw.ts';
 import { convergence } from '../lab/convergence.ts';
-import { ablationMarkdown, ablationSvg, convergenceSvg } from '../lab/report.ts';
-import { aggregationGrid, aggregationName, probeBlocks, splitBlocks, V1_AGGREGATION } from '../lab/variants.ts';
+import { ablationMarkdown, ablationSvg, convergenceSvg, stabilitySvg } from '../lab/report.ts';
+import { perturbStore } from '../lab/perturb.ts';
+import { embeddingDistance, logLogFit } from '../lab/stability.ts';
+import { aggregate, aggregationGrid, aggregationName, probeBlocks, splitBlocks, V1_AGGREGATION } from '../lab/variants.ts';
 import { flag } from './args.ts';
 import { readEmbeddings, readLab } from './atlas-commands.ts';
 import { commands } from './commands.ts';
-import { embedFromInput } from './embed.ts';
+import { type EmbedCliOptions, embedFromInput } from './embed.ts';
 import { readJsonFile } from './input-files.ts';
 import { replaceFiles } from './node-files.ts';
 
@@ -33,7 +35,7 @@ const keyOf = (id: string) => id.replace(/\//g, '__');
 const round7 = (x: number) => Number(x.toPrecision(7));
 
 /** Runs the engine on one lab model and keeps every quantity the run gives (src/lab/raw.ts). */
-async function rawRun(model: { id: string; path: string }, run: RawRun, threads?: number): Promise<RawFile> {
+async function rawRun(model: { id: string; path: string }, run: RawRun, threads?: number, transformStore?: EmbedCliOptions['transformStore']): Promise<RawFile> {
   const perProbe: Record<string, Float64Array>[] = [];
   const t0 = performance.now();
   const rec = await embedFromInput(model.path, {
@@ -41,6 +43,8 @@ async function rawRun(model: { id: string; path: string }, run: RawRun, threads?
     probes: PROBE_SET_V1,
     name: model.id,
     threads,
+    objective: run.expected ? 'expected-logprob' : undefined,
+    transformStore,
     quiet: true,
     onProbe: (r) => {
       perProbe[r.index] = rawWords(run, r);
@@ -124,7 +128,8 @@ commands.push({
     '  --behaviour FILE    behavioural tables (default lab/behaviour.json)',
     '  --raw DIR           raw attribution runs, one JSON per model and run (default lab/ablate/raw)',
     '  --run LIST          first compute these runs for the lab models whose weights are at hand and that',
-    '                      have no raw file yet: gxi (gives gxi, gxi-abs-token, grad-norm) and ig<m>',
+    '                      have no raw file yet: gxi (gives gxi, gxi-abs-token, grad-norm) and ig<m>; a',
+    '                      -expected suffix takes gradients of the expected log-prob instead of v1\'s target',
     '  --only LIST         with --run: only lab ids containing one of these substrings',
     '  --selection LIST    families the choice is made on (default SmolLM2,Gemma-3); the rest confirm',
     '  --out DIR           results (default lab/ablate): ablate.json, ablate.md, ablate.svg',
@@ -160,6 +165,20 @@ commands.push({
       const t = behaviourTables(behaviour);
       baselines.push({ name: 'output-kl', similarity: tableSimilarity(t['output-kl']) }, { name: 'output-topk', similarity: tableSimilarity(t['output-topk']) });
     }
+    // the raw path must reproduce v1: raw gxi under v1's aggregation against the stored v1 vectors
+    const storedSrc = sources.find((x) => x.stored);
+    const rawGxi = sources.find((x) => x.name === 'gxi');
+    let rawVsStored: { models: number; worstOneMinusCos: number } | null = null;
+    if (storedSrc && rawGxi) {
+      const both = [...rawGxi.blocks.keys()].filter((id) => storedSrc.blocks.has(id));
+      const gaps = both.map((id) => {
+        const a = aggregate(rawGxi.blocks.get(id)!, V1_AGGREGATION);
+        const b = aggregate(storedSrc.blocks.get(id)!, V1_AGGREGATION);
+        return 1 - a.reduce((t, x, i) => t + x * b[i], 0);
+      });
+      rawVsStored = { models: both.length, worstOneMinusCos: Math.max(...gaps) };
+      console.log(`lab ablate: raw gxi vs stored v1 on ${both.length} models: worst 1 - cos ${rawVsStored.worstOneMinusCos.toExponential(2)}`);
+    }
     const selection = (flag(args, '--selection') ?? 'SmolLM2,Gemma-3').split(',');
     const heldOut = [...new Set(lab.map((m) => m.family))].filter((f) => !selection.includes(f));
     const t0 = performance.now();
@@ -179,6 +198,7 @@ commands.push({
       selectionFamilies: selection,
       heldOutFamilies: heldOut,
       seconds: (performance.now() - t0) / 1000,
+      rawVsStored,
       ranking: ranked.map((r) => ({ name: r.variant.name, selection: r.summary, heldOut: rankVariants([r.variant], lab, heldOut)[0].summary })),
       variants: scores,
     };
@@ -235,6 +255,86 @@ commands.push({
     await replaceFiles([
       { path: join(outDir, 'convergence.json'), data: `${JSON.stringify({ format: 'able-lab-convergence/1', repeats, sizes, series }, null, 1)}\n` },
       { path: join(outDir, 'convergence.svg'), data: convergenceSvg('Neighbour rankings from n probes vs all 161', series) },
+    ]);
+    return 0;
+  },
+});
+
+const STABILITY_EPS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
+
+commands.push({
+  name: 'lab stability',
+  summary: 'embedding change against Gaussian weight noise of relative size eps, with the log-log slope',
+  help: [
+    'Usage: able lab stability [--only SUBSTR,...] [--eps LIST] [--seeds 3] [--aggregations v1,NAME] [--threads N]',
+    '',
+    `  Perturbs every weight tensor of each real base of the lab (noise RMS = eps x tensor RMS, eps in`,
+    `  ${STABILITY_EPS.join(', ')} by default; seeds 1..n), embeds it (resumable: one raw file per run under`,
+    '  OUT/stability/<base>/), and plots ||v_eps - v_0|| against eps on log-log axes with the fitted slope,',
+    "  beside the lab's real relations (re-quantizations at their relative RMS weight change, merges at",
+    '  their relative distance from the base). Writes OUT/stability.json and OUT/stability.svg.',
+    '  --out DIR  (default lab/ablate)   --raw DIR  unperturbed runs (default lab/ablate/raw)',
+  ].join('\n'),
+  async run(args) {
+    const lab = readLab(flag(args, '--lab') ?? 'lab/lab.json') as unknown as (LabModel & { path?: string; metrics?: Record<string, unknown> })[];
+    const outDir = flag(args, '--out') ?? 'lab/ablate';
+    const rawDir = flag(args, '--raw') ?? 'lab/ablate/raw';
+    const threads = flag(args, '--threads') ? Number(flag(args, '--threads')) : undefined;
+    const only = (flag(args, '--only') ?? '').split(',').filter(Boolean);
+    const eps = flag(args, '--eps') ? flag(args, '--eps')!.split(',').map(Number) : STABILITY_EPS;
+    if (eps.some((e) => !(e > 0 && e < 1))) throw new Error(`--eps: every value must be in (0, 1), got ${flag(args, '--eps')}`);
+    const nSeeds = Number(flag(args, '--seeds') ?? 3);
+    if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new Error(`--seeds must be a positive integer, got "${flag(args, '--seeds')}"`);
+    const grid = aggregationGrid();
+    const aggs = (flag(args, '--aggregations') ?? 'v1').split(',').map((n) => {
+      const a = n === 'v1' ? V1_AGGREGATION : grid.find((g) => aggregationName(g) === n);
+      if (!a) throw new Error(`--aggregations: unknown "${n}"`);
+      return a;
+    });
+    const blocks = probeBlocks(PROBE_SET_V1);
+    const bases = realBases(lab).filter((id) => (!only.length || only.some((o) => id.includes(o))) && existsSync(lab.find((m) => m.id === id)!.path ?? ''));
+    if (!bases.length) throw new Error('no real base of the lab has its weights at hand (see --only and the lab list paths)');
+    const results = [];
+    for (const base of bases) {
+      const m = lab.find((x) => x.id === base)!;
+      const raw0Path = join(rawDir, 'gxi', `${keyOf(base)}.json`);
+      if (!existsSync(raw0Path)) {
+        mkdirSync(join(rawDir, 'gxi'), { recursive: true });
+        await replaceFiles([{ path: raw0Path, data: `${JSON.stringify(await rawRun({ id: base, path: m.path! }, { kind: 'gxi' }, threads))}\n` }]);
+      }
+      const dir = join(outDir, 'stability', keyOf(base));
+      mkdirSync(dir, { recursive: true });
+      const runs: { eps: number; seed: number; file: RawFile }[] = [];
+      for (const e of eps)
+        for (let seed = 1; seed <= nSeeds; seed++) {
+          const p = join(dir, `eps${e}-seed${seed}.json`);
+          if (!existsSync(p)) {
+            const f = await rawRun({ id: base, path: m.path! }, { kind: 'gxi' }, threads, (s) => perturbStore(s, e, seed));
+            await replaceFiles([{ path: p, data: `${JSON.stringify(f)}\n` }]);
+            console.log(`lab stability: ${base} eps ${e} seed ${seed}: ${f.seconds.toFixed(1)} s`);
+          }
+          runs.push({ eps: e, seed, file: readJsonFile(p, 'stability run') as RawFile });
+        }
+      const raw0 = readJsonFile(raw0Path, 'raw attribution file') as RawFile;
+      for (const a of aggs) {
+        const vec = (f: RawFile) => aggregate(splitBlocks(f.words.gxi, blocks), a);
+        const v0 = vec(raw0);
+        const points = runs.map((r) => ({ eps: r.eps, seed: r.seed, distance: embeddingDistance(vec(r.file), v0) }));
+        const relations = lab.flatMap((x) => {
+          const edge = x.lineage.find((l) => l.parent === base && (l.type === 'quantization' || l.type === 'merge'));
+          const rel = (x.metrics?.relRms ?? x.metrics?.relDistFromBase) as number | undefined;
+          const p = join(rawDir, 'gxi', `${keyOf(x.id)}.json`);
+          if (!edge || rel === undefined || !existsSync(p)) return [];
+          return [{ id: x.id, type: edge.type, relativeWeightChange: rel, distance: embeddingDistance(vec(readJsonFile(p, 'raw attribution file') as RawFile), v0) }];
+        });
+        results.push({ base, aggregation: aggregationName(a), fit: logLogFit(points), points, relations });
+        console.log(`lab stability: ${base} ${aggregationName(a)}: slope ${logLogFit(points).slope.toFixed(3)}`);
+      }
+    }
+    mkdirSync(outDir, { recursive: true });
+    await replaceFiles([
+      { path: join(outDir, 'stability.json'), data: `${JSON.stringify({ format: 'able-lab-stability/1', eps, seeds: nSeeds, results }, null, 1)}\n` },
+      { path: join(outDir, 'stability.svg'), data: stabilitySvg(results) },
     ]);
     return 0;
   },

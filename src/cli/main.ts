@@ -9,7 +9,7 @@ import './lab';
 const GROUPS: [string, string[]][] = [
   ['Embed one model', ['embed']],
   ['Build an atlas', ['atlas build', 'atlas merge', 'atlas eval']],
-  ['The lineage lab', ['lab ablate', 'lab convergence']],
+  ['The lineage lab', ['lab ablate', 'lab stability', 'lab convergence']],
   ['This machine', ['info', 'bench']],
 ];
 

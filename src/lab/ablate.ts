@@ -22,6 +22,8 @@ export interface VariantScore {
   source: string;
   aggregation: string | null;
   centring: Centring | null;
+  /** the models this variant covers */
+  ids: string[];
   m1: M1Base[];
   m2: M2Result;
   m3: M3Family[];
@@ -53,7 +55,7 @@ function median(x: number[]): number | null {
 }
 
 function score(name: string, source: string, aggregation: string | null, centring: Centring | null, s: Similarity, input: AblationInput, m4: number | null): VariantScore {
-  return { name, source, aggregation, centring, m1: m1(input.models, s), m2: m2(s, input.klGroups), m3: m3(input.models, s), m4 };
+  return { name, source, aggregation, centring, ids: s.ids, m1: m1(input.models, s), m2: m2(s, input.klGroups), m3: m3(input.models, s), m4 };
 }
 
 export function runAblation(input: AblationInput): VariantScore[] {
@@ -69,8 +71,9 @@ export function runAblation(input: AblationInput): VariantScore[] {
       for (const c of input.centrings) {
         let v: Map<string, ArrayLike<number>> = vectors;
         if (c === 'bases') {
+          // one base alone would centre itself to zero: the reference needs every selection base
           const refs = refBases.filter((id) => vectors.has(id)).map((id) => vectors.get(id)!);
-          if (!refs.length) continue;
+          if (refs.length < 2 || refs.length < refBases.length) continue;
           const ref = new Float64Array(refs[0].length);
           for (const r of refs) for (let i = 0; i < ref.length; i++) ref[i] += r[i] / refs.length;
           v = new Map([...vectors].map(([id, x]) => [id, centreBy(x, ref)]));
@@ -86,6 +89,8 @@ export function runAblation(input: AblationInput): VariantScore[] {
 
 /** The numbers the choice is made on, over the given families (selection or held-out). */
 export interface Summary {
+  /** how many models of the families the summary is over */
+  models: number;
   /** mean cosine of each base to its Q8_0; the least to a Q5 re-quantization */
   q8: number | null;
   q5min: number | null;
@@ -111,6 +116,7 @@ export function summarize(v: VariantScore, models: LabModel[], families: string[
   const nearer = mean(bases.flatMap((b) => (b.derivedNearerThanQ4_0 === null ? [] : [b.derivedNearerThanQ4_0])));
   const m1GoalsMet = Number(q8 !== null && q8 >= 0.99) + Number(q5min !== null && q5min >= 0.95) + Number(quantOrder === 1);
   return {
+    models: v.ids.filter((id) => families.includes(fam(id))).length,
     q8,
     q5min,
     quantOrder,

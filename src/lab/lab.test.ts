@@ -7,6 +7,8 @@ import { PROBE_SET_V1 } from '../able/probes/index';
 import { rankVariants, runAblation, summarize } from './ablate';
 import { convergence, kendallTauB } from './convergence';
 import { type LabModel, m1, m2, m3, similarityOf } from './metrics';
+import { perturbStore, perturbValues } from './perturb';
+import { embeddingDistance, logLogFit } from './stability';
 import { aggregate, aggregationGrid, probeBlocks, splitBlocks, V1_AGGREGATION } from './variants';
 
 describe('aggregation variants', () => {
@@ -36,7 +38,8 @@ describe('aggregation variants', () => {
     const blocks = [Float64Array.from([1, 1, 1, 1]), Float64Array.from([2])];
     const v = aggregate(blocks, { sign: 'signed', transform: 'none', norm: 'l1', weight: 'words' });
     // l1 blocks [.25 x4] and [1]; x sqrt(4) = [.5 x4], x sqrt(1) = [1]; l2 = sqrt(4*.25 + 1) = sqrt 2
-    expect(Array.from(v).map((x) => +x.toFixed(6))).toEqual([0.353553, 0.353553, 0.353553, 0.353553, 0.707107]);
+    const q = Math.SQRT1_2 / 2;
+    expect(Array.from(v)).toEqual([q, q, q, q, Math.SQRT1_2].map((x) => expect.closeTo(x, 12)));
   });
 
   it('the grid has every combination once, v1 first', () => {
@@ -58,11 +61,8 @@ const ids = ['A', 'A-q8_0', 'A-q4_0', 'B', 'D'];
 // similarities chosen by hand (symmetric)
 const S: Record<string, number> = { 'A|A-q8_0': 0.99, 'A|A-q4_0': 0.5, 'A|B': 0.9, 'A|D': 0.7, 'A-q8_0|A-q4_0': 0.45, 'A-q8_0|B': 0.6, 'A-q8_0|D': 0.55, 'A-q4_0|B': 0.4, 'A-q4_0|D': 0.3, 'B|D': 0.8 };
 const sim = new Float64Array(25);
-ids.forEach((a, i) =>
-  ids.forEach((b, j) => {
-    sim[i * 5 + j] = i === j ? 1 : (S[`${a}|${b}`] ?? S[`${b}|${a}`]);
-  }),
-);
+for (const [i, a] of ids.entries())
+  for (const [j, b] of ids.entries()) sim[i * 5 + j] = i === j ? 1 : (S[`${a}|${b}`] ?? S[`${b}|${a}`]);
 const s = { ids, sim };
 
 describe('metrics on a hand-made lab', () => {
@@ -74,7 +74,7 @@ describe('metrics on a hand-made lab', () => {
     expect(b.derivedNearerThanQ4_0).toBe(1);
     expect(b.quantsFirst).toBe(false);
     // pairs (q8,B) (q8,D) right, (q4,B) (q4,D) wrong
-    const sum = summarize({ name: 'x', source: 'x', aggregation: 'x', centring: 'none', m1: [b], m2: m2(s, []), m3: m3(lab, s), m4: null }, lab, ['F']);
+    const sum = summarize({ name: 'x', source: 'x', aggregation: 'x', centring: 'none', ids, m1: [b], m2: m2(s, []), m3: m3(lab, s), m4: null }, lab, ['F']);
     expect(sum.quantOrder).toBe(0.5);
     expect(sum.m1GoalsMet).toBe(1); // Q8_0 .99 meets its goal; no Q5 present; order 0.5
   });
@@ -140,5 +140,43 @@ describe('convergence', () => {
     expect(pts[0].tau).toBeLessThan(pts[1].tau);
     // per-probe L1 normalization: a subset's vector is the full vector on those coordinates, rescaled
     expect(pts[0].cosine).toBeCloseTo(1, 6);
+  });
+});
+
+describe('weight perturbation', () => {
+  it('adds noise of relative RMS eps, seeded: same seed same noise, other seed other noise', () => {
+    const x = Float32Array.from({ length: 100_000 }, (_, i) => Math.sin(i) * 0.02);
+    const eps = 1e-2;
+    const a = perturbValues(x, eps, 7);
+    const rms = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((s, t) => s + t * t, 0) / v.length);
+    const d = a.map((v, i) => v - x[i]);
+    expect(rms(d) / rms(x)).toBeGreaterThan(eps * 0.99);
+    expect(rms(d) / rms(x)).toBeLessThan(eps * 1.01);
+    // Gaussian: about 68.3% of the noise within one standard deviation
+    const sd = rms(d);
+    const within = Array.from(d).filter((v) => Math.abs(v) < sd).length / d.length;
+    expect(within).toBeGreaterThan(0.675);
+    expect(within).toBeLessThan(0.69);
+    expect(perturbValues(x, eps, 7)).toEqual(a);
+    expect(perturbValues(x, eps, 8)[0]).not.toBe(a[0]);
+  });
+
+  it('perturbs every tensor of a store to float32, bfloat16 decoded exactly', async () => {
+    const bf = new Uint8Array([0x80, 0x3f, 0x00, 0xc0]); // bfloat16 1.0, -2.0
+    const store = { file: 'm', names: () => ['w'], get: async () => ({ dtype: 'bfloat16' as const, shape: [2], bytes: bf }) };
+    const t = await perturbStore(store, 0, 1).get('w');
+    expect(t.dtype).toBe('float32');
+    expect(Array.from(new Float32Array((t as { bytes: Uint8Array }).bytes.buffer))).toEqual([1, -2]);
+    expect(() => perturbStore(store, 1, 1)).toThrow(/\[0, 1\)/);
+  });
+});
+
+describe('stability fit', () => {
+  it('recovers a known power law on log-log axes', () => {
+    const pts = [1e-4, 1e-3, 1e-2, 1e-1].map((eps) => ({ eps, distance: 3 * eps ** 0.8 }));
+    const f = logLogFit(pts);
+    expect(f.slope).toBeCloseTo(0.8, 12);
+    expect(f.intercept).toBeCloseTo(Math.log10(3), 12);
+    expect(embeddingDistance([1, 0], [0, 1])).toBeCloseTo(Math.SQRT2, 15);
   });
 });

@@ -5,17 +5,20 @@ import { probeWordAttributions } from '../able/aggregate';
 import { gradNorm, gradTimesInput, integratedGradients } from '../able/attribution';
 import type { ProbeRaw } from '../able/embed';
 
-export type RawRun = { kind: 'gxi' } | { kind: 'ig'; steps: number };
+/** expected: gradients of the model's expected log-prob under its own next-token distribution (not v1's target log-prob). */
+export type RawRun = ({ kind: 'gxi' } | { kind: 'ig'; steps: number }) & { expected?: boolean };
 
 export function runName(r: RawRun): string {
-  return r.kind === 'ig' ? `ig${r.steps}` : r.kind;
+  return (r.kind === 'ig' ? `ig${r.steps}` : r.kind) + (r.expected ? '-expected' : '');
 }
 
 export function parseRun(name: string): RawRun {
-  if (name === 'gxi') return { kind: 'gxi' };
-  const m = /^ig(\d+)$/.exec(name);
-  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 256) return { kind: 'ig', steps: Number(m[1]) };
-  throw new Error(`unknown run "${name}": expected gxi or ig<steps> (e.g. ig8)`);
+  const expected = name.endsWith('-expected');
+  const base = expected ? name.slice(0, -'-expected'.length) : name;
+  if (base === 'gxi') return { kind: 'gxi', expected };
+  const m = /^ig(\d+)$/.exec(base);
+  if (m && Number(m[1]) >= 1 && Number(m[1]) <= 256) return { kind: 'ig', steps: Number(m[1]), expected };
+  throw new Error(`unknown run "${name}": expected gxi or ig<steps> (e.g. ig8), optionally with -expected`);
 }
 
 /** Quantity name -> word attributions of one probe. */
@@ -26,5 +29,6 @@ export function rawWords(run: RawRun, r: ProbeRaw): Record<string, Float64Array>
     return { [runName(run)]: words(integratedGradients(r.grad, r.emb, run.steps, r.n, r.H)) };
   }
   const gxi = gradTimesInput(r.grad, r.emb, r.n, r.H);
-  return { gxi: words(gxi), 'gxi-abs-token': words(gxi.map(Math.abs)), 'grad-norm': words(gradNorm(r.grad, r.n, r.H)) };
+  const sfx = run.expected ? '-expected' : '';
+  return { [`gxi${sfx}`]: words(gxi), [`gxi-abs-token${sfx}`]: words(gxi.map(Math.abs)), [`grad-norm${sfx}`]: words(gradNorm(r.grad, r.n, r.H)) };
 }

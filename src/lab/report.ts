@@ -17,12 +17,12 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function ablationMarkdown(ranked: Ranked[], all: VariantScore[], models: LabModel[], selection: string[], heldOut: string[]): string {
   const head =
-    '| # | variant | Q8_0 | min Q5 | quant order | FT/merge nearer than Q4_0 | M1 goals | M3 AUC | M2 rho | M4 | held-out Q8_0 | held-out min Q5 | held-out order | held-out M3 |\n' +
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+    '| # | variant | models | Q8_0 | min Q5 | quant order | FT/merge nearer than Q4_0 | M1 goals | M3 AUC | M2 rho | M4 | held-out Q8_0 | held-out min Q5 | held-out order | held-out M3 |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
   const rows = ranked.map((r, i) => {
     const s = r.selection;
     const h = r.heldOut;
-    return `| ${i + 1} | ${r.name} | ${f(s.q8)} | ${f(s.q5min)} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${s.m1GoalsMet}/3 | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(s.m4, 2)} | ${f(h.q8)} | ${f(h.q5min)} | ${f(h.quantOrder, 2)} | ${f(h.m3Auc)} |`;
+    return `| ${i + 1} | ${r.name} | ${s.models}+${h.models} | ${f(s.q8)} | ${f(s.q5min)} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${s.m1GoalsMet}/3 | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(s.m4, 2)} | ${f(h.q8)} | ${f(h.q5min)} | ${f(h.quantOrder, 2)} | ${f(h.m3Auc)} |`;
   });
   const base = all
     .filter((v) => v.aggregation === null)
@@ -94,5 +94,52 @@ export function convergenceSvg(title: string, series: { name: string; points: { 
     parts.push(`<text x="${W - m.r + 8}" y="${m.t + 16 * k + 10}" fill="${c}">${esc(s.name)}</text>`);
   });
   parts.push(`<text x="${W - m.r + 8}" y="${m.t + 16 * series.length + 16}" fill="#555">dashed: worst model</text>`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n${parts.join('\n')}\n</svg>\n`;
+}
+
+/** Embedding distance against relative weight noise, log-log, per base and aggregation, with the fitted line and the lab's relations. */
+export function stabilitySvg(
+  results: {
+    base: string;
+    aggregation: string;
+    fit: { slope: number; intercept: number };
+    points: { eps: number; distance: number }[];
+    relations: { id: string; type: string; relativeWeightChange: number; distance: number }[];
+  }[],
+): string {
+  const W = 720;
+  const H = 440;
+  const m = { l: 60, r: 240, t: 30, b: 50 };
+  const xs = results.flatMap((r) => [...r.points.map((p) => p.eps), ...r.relations.map((q) => q.relativeWeightChange)]).filter((v) => v > 0);
+  const ys = results.flatMap((r) => [...r.points.map((p) => p.distance), ...r.relations.map((q) => q.distance)]).filter((v) => v > 0);
+  const x = scaleLog()
+    .domain([Math.min(...xs) / 1.5, Math.max(...xs) * 1.5])
+    .range([m.l, W - m.r]);
+  const y = scaleLog()
+    .domain([Math.min(...ys) / 1.5, Math.max(...ys) * 1.5])
+    .range([H - m.b, m.t]);
+  const colours = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+  const parts = [
+    `<text x="${m.l}" y="18" font-size="14" font-weight="bold">Embedding change vs relative weight noise (log-log)</text>`,
+    `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/>`,
+    `<line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
+    ...x.ticks(6).filter((t) => Number.isInteger(Math.log10(t))).map((t) => `<text x="${x(t)}" y="${H - m.b + 16}" text-anchor="middle">${t.toExponential(0)}</text>`),
+    ...y.ticks(6).filter((t) => Number.isInteger(Math.round(Math.log10(t) * 1e9) / 1e9)).map((t) => `<text x="${m.l - 6}" y="${y(t) + 4}" text-anchor="end">${t.toExponential(0)}</text>`),
+    `<text x="${(W - m.r + m.l) / 2}" y="${H - 12}" text-anchor="middle">relative weight change (noise eps; re-quantization RMS; merge distance)</text>`,
+    `<text transform="translate(16,${(H - m.b + m.t) / 2}) rotate(-90)" text-anchor="middle">||v - v0|| (unit vectors)</text>`,
+  ];
+  results.forEach((r, k) => {
+    const c = colours[k % colours.length];
+    for (const p of r.points) parts.push(`<circle cx="${x(p.eps).toFixed(1)}" cy="${y(Math.max(p.distance, y.domain()[0])).toFixed(1)}" r="2.5" fill="${c}"/>`);
+    const [e0, e1] = [Math.min(...r.points.map((p) => p.eps)), Math.max(...r.points.map((p) => p.eps))];
+    const line = (e: number) => 10 ** (r.fit.intercept + r.fit.slope * Math.log10(e));
+    if (Number.isFinite(r.fit.slope)) parts.push(`<line x1="${x(e0)}" y1="${y(line(e0))}" x2="${x(e1)}" y2="${y(line(e1))}" stroke="${c}" stroke-width="1.5"/>`);
+    for (const q of r.relations)
+      parts.push(
+        `<path d="M${x(q.relativeWeightChange).toFixed(1)},${(y(q.distance) - 5).toFixed(1)}l4,8h-8z" fill="none" stroke="${c}"><title>${esc(q.id)} (${q.type}): ${q.distance.toFixed(3)}</title></path>`,
+      );
+    parts.push(`<text x="${W - m.r + 8}" y="${m.t + 16 * k + 10}" fill="${c}">${esc(`${r.base.replace(/^lab\//, '')} ${r.aggregation}: slope ${r.fit.slope.toFixed(2)}`)}</text>`);
+  });
+  parts.push(`<text x="${W - m.r + 8}" y="${m.t + 16 * results.length + 16}" fill="#555">dots: noise runs; triangles: lab relations</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n${parts.join('\n')}\n</svg>\n`;
 }
