@@ -1,6 +1,7 @@
 // `able lab convergence`, the pure part: how many probes the map needs. For growing n, random probe
 // subsets (seeded) give each model a vector from those probes only; compared with the full vectors on
 // the same coordinates (cosine) and by each model's ranking of the others (Kendall tau-b).
+import { mulberry32 } from '../atlas/random';
 import { type Aggregation, aggregate } from './variants';
 
 /** Kendall tau-b between two score lists (ties in either list handled as in scipy.stats.kendalltau). */
@@ -21,18 +22,6 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number 
     }
   const d = Math.sqrt((conc + disc + tx) * (conc + disc + ty));
   return d === 0 ? Number.NaN : (conc - disc) / d;
-}
-
-/** mulberry32: a small seeded generator, so subsets are the same on every machine. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function sample(n: number, of: number, rand: () => number): number[] {
@@ -77,7 +66,7 @@ export function convergence(
   }
   const simsOf = (v: ArrayLike<number>[]) => v.map((a, i) => v.map((b, j) => (i === j ? Number.NaN : dot(a, b))));
   const fullSims = simsOf(full);
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   return sizes.map((n) => {
     if (n < 1 || n > nProbes) throw new Error(`convergence: subset size ${n} outside 1..${nProbes}`);
     let cos = 0;

@@ -2,7 +2,7 @@
 // (noise RMS = eps x the tensor's RMS), seeded per tensor name so a run is the same everywhere.
 import { decodeFloat16 } from '../atlas/float16';
 import type { StoredTensor, WeightStore } from '../models/store';
-import { seeded } from './convergence';
+import { mulberry32, seedFromString } from '../atlas/random';
 
 function toFloat32(t: StoredTensor & { bytes: Uint8Array }): Float32Array {
   const b = t.bytes;
@@ -17,19 +17,15 @@ function toFloat32(t: StoredTensor & { bytes: Uint8Array }): Float32Array {
   return new Float32Array(b.slice().buffer, 0, b.byteLength / 4);
 }
 
-/** FNV-1a of the name, mixed with the seed: one noise stream per tensor. */
-function tensorSeed(name: string, seed: number): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+/** One noise stream per tensor: the run's seed mixed with the FNV-1a of the tensor's name. */
+const tensorSeed = (name: string, seed: number) => (seedFromString(name) ^ Math.imul(seed, 0x9e3779b1)) >>> 0;
 
 /** x + eps * rms(x) * N(0, 1), elementwise (Box-Muller on a seeded uniform stream). */
 export function perturbValues(x: Float32Array, eps: number, seed: number): Float32Array {
   let ss = 0;
   for (const v of x) ss += v * v;
   const scale = eps * Math.sqrt(ss / x.length);
-  const rand = seeded(seed);
+  const rand = mulberry32(seed);
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - rand()));
