@@ -29,11 +29,11 @@ export function ablationMarkdown(ranked: Ranked[], all: VariantScore[], models: 
     .map((v) => {
       const s = summarize(v, models, selection);
       const h = summarize(v, models, heldOut);
-      return `| ${v.name} | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(h.m3Auc)} | ${v.m3.map((x) => `${x.family} ${f(x.auc)}`).join(', ')} |`;
+      return `| ${v.name} | ${s.models}+${h.models} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(h.m3Auc)} | ${v.m3.map((x) => `${x.family} ${f(x.auc)}`).join(', ')} |`;
     });
   return (
     `Selection families: ${selection.join(', ')}; held-out: ${heldOut.join(', ') || 'none'}.\n\n${head}${rows.join('\n')}\n\n` +
-    `Output-based baselines (no vectors: M3 and M2 only):\n\n| baseline | M3 AUC | M2 rho | held-out M3 | per family |\n|---|---|---|---|---|\n${base.join('\n')}\n`
+    `Output-based baselines (similarity = minus a divergence; where a KL table is missing, its family is not covered):\n\n| baseline | models | quant order | FT/merge nearer than Q4_0 | M3 AUC | M2 rho | held-out M3 | per family |\n|---|---|---|---|---|---|---|---|\n${base.join('\n')}\n`
   );
 }
 
