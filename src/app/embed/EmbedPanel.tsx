@@ -203,7 +203,12 @@ function JobStatus({ state }: { state: JobState }) {
         {state.message}
       </p>
     );
-  if (state.status === 'cancelled') return <p className="muted">Cancelled.</p>;
+  if (state.status === 'cancelled')
+    return (
+      <p className="muted" data-testid="embed-cancelled">
+        Cancelled.
+      </p>
+    );
   return null;
 }
 

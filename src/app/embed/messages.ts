@@ -21,6 +21,19 @@ export interface EmbedRequest {
   atlasSpecHash: string | null;
   /** refuse up front when the weight files together are larger than this */
   maxWeightBytes: number;
+  /** e2e builds only (window.__ableEmbedTest): a fault injected at a step; production builds drop it */
+  test?: EmbedTestHook;
+}
+
+/**
+ * The e2e fault hook: at the first event of step `at`, the worker crashes (an uncaught error), runs
+ * out of memory (an uncaught allocation failure), or holds the step busy for `ms` (so a cancel
+ * lands inside it). Read only when import.meta.env.MODE is 'e2e'.
+ */
+export interface EmbedTestHook {
+  at: EmbedPhase;
+  action: 'crash' | 'oom' | 'hold';
+  ms?: number;
 }
 
 export type EmbedPhase = 'check' | 'download' | 'open' | 'session' | 'probe' | 'hash';
@@ -32,6 +45,9 @@ export type EmbedEvent =
   | { type: 'session'; done: number; total: number; ms: number }
   | { type: 'done'; record: EmbeddingRecord; label: string; provider: string; threads: number; wallMs: number; downloadMs: number; embedMs: number }
   | { type: 'error'; message: string };
+
+/** A failure that is the tab running out of memory (wasm heap, array buffers, onnxruntime aborts). */
+export const isOutOfMemory = (msg: string) => /out of memory|allocation failed|memory access out of bounds|Aborted\(\)/i.test(msg);
 
 /** The default refusal threshold: WASM has a 4 GB heap, and the weights share it with ORT's copies. */
 export const MAX_WEIGHT_BYTES = 1.5e9;

@@ -1,7 +1,7 @@
 // One in-tab embedding job: starts embed.worker.ts, turns its events into a progress state with an
 // ETA, and cancels by terminating the worker. The result stays in memory (never in the URL).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EmbedEvent, EmbedPhase, EmbedRequest } from './messages';
+import { type EmbedEvent, type EmbedPhase, type EmbedRequest, type EmbedTestHook, isOutOfMemory } from './messages';
 
 export type DoneEvent = Extract<EmbedEvent, { type: 'done' }>;
 
@@ -27,6 +27,14 @@ export type JobState = { status: 'idle' } | Running | { status: 'done'; result: 
 export function eta(done: number, total: number | null, elapsedMs: number): number | null {
   if (total === null || done <= 0 || elapsedMs <= 0 || done > total) return null;
   return ((total - done) * elapsedMs) / done / 1000;
+}
+
+/** What the page says when the embedding worker dies. */
+export function workerFailure(message: string | undefined): string {
+  const msg = message || 'no message';
+  return isOutOfMemory(msg)
+    ? `the embedding worker ran out of memory and was stopped (${msg}); the page still works: try a smaller model, or \`able embed\` in Node`
+    : `the embedding worker crashed and was stopped (${msg}); the page still works: you can start again`;
 }
 
 export function useEmbedJob() {
@@ -80,11 +88,20 @@ export function useEmbedJob() {
         setState(cur);
       }
     };
+    // A worker that dies (an uncaught error, a failed allocation) or whose message cannot be read:
+    // the job ends with the reason, the worker is terminated, and the page carries on.
     w.onerror = (ev) => {
+      ev.preventDefault();
       stop();
-      setState({ status: 'error', message: `the embedding worker failed to start or crashed: ${ev.message || 'no message'}` });
+      setState({ status: 'error', message: workerFailure(ev.message) });
     };
-    w.postMessage({ type: 'start', ...req } satisfies EmbedRequest);
+    w.onmessageerror = () => {
+      stop();
+      setState({ status: 'error', message: 'the embedding worker sent a message the page could not read; the job was stopped' });
+    };
+    // e2e builds only: a fault to inject (window.__ableEmbedTest); Vite drops this in production
+    const test = import.meta.env.MODE === 'e2e' ? ((window as { __ableEmbedTest?: EmbedTestHook }).__ableEmbedTest ?? undefined) : undefined;
+    w.postMessage({ type: 'start', ...req, ...(test ? { test } : {}) } satisfies EmbedRequest);
   }, [stop]);
 
   const cancel = useCallback(() => {
