@@ -10,7 +10,7 @@ const FILES = [
   'test/fixtures/tiny/tokenizers/llama2/tokenizer.json',
   'test/fixtures/tiny/tokenizers/llama2/tokenizer_config.json',
 ];
-type Hook = { at: 'check' | 'download' | 'open' | 'session' | 'probe'; action: 'crash' | 'oom' | 'hold'; ms?: number } | null;
+type Hook = { at: 'check' | 'download' | 'open' | 'session' | 'probe'; action: 'crash' | 'oom' | 'hold' | 'vanish'; ms?: number } | null;
 
 const setHook = (page: Page, hook: Hook) =>
   page.evaluate((h) => {
@@ -61,6 +61,24 @@ for (const action of ['crash', 'oom'] as const) {
     await pageStillWorks(page);
   });
 }
+
+test('a worker that vanishes without an error event (as one the browser kills) is reported, and the app stays usable', async ({ page }) => {
+  await openWithFiles(page);
+  await setHook(page, { at: 'probe', action: 'vanish' });
+  await page.getByTestId('embed-start').click();
+  await expect(page.getByTestId('embed-error')).toContainText('the embedding worker stopped without a word (the browser ended it, most likely for lack of memory)');
+  await expect(page.getByTestId('embed-status')).toHaveCount(0);
+  await setHook(page, null);
+  await page.getByTestId('embed-start').click();
+  await expect(page.getByTestId('embed-status')).toHaveAttribute('data-phase', 'probe', { timeout: 120_000 });
+  await page.getByTestId('embed-cancel').click();
+  // a cancelled (terminated) worker frees its lock too: that must not read as a crash
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('embed-cancelled')).toBeVisible();
+  await expect(page.getByTestId('embed-error')).toHaveCount(0);
+  await page.getByTestId('embed-open').click();
+  await pageStillWorks(page);
+});
 
 // Cancel inside each step: the worker is terminated there. The step is held busy for HOLD ms; had
 // cancel left the worker running, its later events would flip the panel back to running or to a

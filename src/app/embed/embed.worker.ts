@@ -34,6 +34,10 @@ function withTestHook(req: EmbedRequest, send: typeof post): typeof post {
       return;
     }
     dead = true; // nothing more from this worker: it is gone as far as the page can tell
+    if (hook.action === 'vanish') {
+      (self as unknown as { close(): void }).close(); // no error event: only the freed life lock tells the page
+      return;
+    }
     setTimeout(() => {
       // what V8 throws when an ArrayBuffer cannot be allocated (a real attempt is not portable:
       // the browser may reserve it lazily, or refuse the size as invalid)
@@ -45,6 +49,18 @@ function withTestHook(req: EmbedRequest, send: typeof post): typeof post {
 
 scope.onmessage = (ev: MessageEvent<EmbedRequest>) => {
   if (ev.data?.type !== 'start') return;
-  const send = withTestHook(ev.data, post);
-  runEmbed(ev.data, send).catch((e: unknown) => send({ type: 'error', message: explainError(e) }));
+  const req = ev.data;
+  const send = withTestHook(req, post);
+  const run = () => runEmbed(req, send).catch((e: unknown) => send({ type: 'error', message: explainError(e) }));
+  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+  if (!req.lifeLock || !locks) {
+    void run();
+    return;
+  }
+  // Held until this worker ends, however it ends (terminated, closed, killed): the page waits on it.
+  void locks.request(req.lifeLock, () => {
+    post({ type: 'alive' });
+    void run();
+    return new Promise<never>(() => {});
+  });
 };

@@ -21,24 +21,27 @@ export interface EmbedRequest {
   atlasSpecHash: string | null;
   /** refuse up front when the weight files together are larger than this */
   maxWeightBytes: number;
+  /** a Web Lock the worker holds while it lives: the page learns of a silent death when it is freed */
+  lifeLock?: string;
   /** e2e builds only (window.__ableEmbedTest): a fault injected at a step; production builds drop it */
   test?: EmbedTestHook;
 }
 
 /**
  * The e2e fault hook: at the first event of step `at`, the worker crashes (an uncaught error), runs
- * out of memory (an uncaught allocation failure), or holds the step busy for `ms` (so a cancel
- * lands inside it). Read only when import.meta.env.MODE is 'e2e'.
+ * out of memory (an uncaught allocation failure), vanishes without a word (closes itself, as a
+ * worker the browser kills does), or holds the step busy for `ms` (so a cancel lands inside it). Read only when import.meta.env.MODE is 'e2e'.
  */
 export interface EmbedTestHook {
   at: EmbedPhase;
-  action: 'crash' | 'oom' | 'hold';
+  action: 'crash' | 'oom' | 'hold' | 'vanish';
   ms?: number;
 }
 
 export type EmbedPhase = 'check' | 'download' | 'open' | 'session' | 'probe' | 'hash';
 
 export type EmbedEvent =
+  | { type: 'alive' }
   | { type: 'phase'; phase: EmbedPhase; detail: string }
   | { type: 'download'; file: string; loaded: number; total: number | null; bytesDone: number; bytesTotal: number | null }
   | { type: 'probe'; done: number; total: number; probeId: string; ms: number }

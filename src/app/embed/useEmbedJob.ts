@@ -30,7 +30,9 @@ export function eta(done: number, total: number | null, elapsedMs: number): numb
 }
 
 /** What the page says when the embedding worker dies. */
-export function workerFailure(message: string | undefined): string {
+export function workerFailure(message: string | undefined, silent = false): string {
+  if (silent)
+    return 'the embedding worker stopped without a word (the browser ended it, most likely for lack of memory); the page still works: try a smaller model, or `able embed` in Node';
   const msg = message || 'no message';
   return isOutOfMemory(msg)
     ? `the embedding worker ran out of memory and was stopped (${msg}); the page still works: try a smaller model, or \`able embed\` in Node`
@@ -57,9 +59,28 @@ export function useEmbedJob() {
     const totalWeight = Object.values(probeWeights).reduce((a, b) => a + b, 0);
     let doneWeight = 0;
     setState(cur);
+    // The worker holds a Web Lock while it lives; once it says so, the page queues for the same
+    // lock, which it gets only when the worker is gone: if that happens while this job still runs,
+    // the worker died without an error event (the browser killed it, e.g. out of memory).
+    const lifeLock = `able-embed-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+    const watch = new AbortController();
+    const watchLife = () =>
+      navigator.locks
+        ?.request(lifeLock, { signal: watch.signal }, () => {
+          if (worker.current !== w) return;
+          stop();
+          setState({ status: 'error', message: workerFailure(undefined, true) });
+        })
+        .catch(() => {}); // aborted: the job ended first
+    w.addEventListener('error', () => watch.abort());
     w.onmessage = (ev: MessageEvent<EmbedEvent>) => {
       const e = ev.data;
       const now = performance.now();
+      if (e.type === 'alive') {
+        void watchLife();
+        return;
+      }
+      if (e.type !== 'phase' && e.type !== 'download' && e.type !== 'probe' && e.type !== 'session') watch.abort();
       if (e.type === 'done') {
         stop();
         setState({ status: 'done', result: e });
@@ -101,7 +122,7 @@ export function useEmbedJob() {
     };
     // e2e builds only: a fault to inject (window.__ableEmbedTest); Vite drops this in production
     const test = import.meta.env.MODE === 'e2e' ? ((window as { __ableEmbedTest?: EmbedTestHook }).__ableEmbedTest ?? undefined) : undefined;
-    w.postMessage({ type: 'start', ...req, ...(test ? { test } : {}) } satisfies EmbedRequest);
+    w.postMessage({ type: 'start', ...req, lifeLock, ...(test ? { test } : {}) } satisfies EmbedRequest);
   }, [stop]);
 
   const cancel = useCallback(() => {
