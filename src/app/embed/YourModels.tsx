@@ -26,7 +26,10 @@ export function YourModels({ data, yours, shown, onShow }: Props) {
       {state.status === 'ready' &&
         state.problems.map((p) => (
           <p key={p.key} className="error" role="alert" data-testid="your-models-problem" data-key={p.key}>
-            {problemText(p)}
+            {problemText(p)}{' '}
+            <button type="button" className="small" onClick={() => void yours.remove(p.key)} data-testid="your-models-problem-remove">
+              Remove it
+            </button>
           </p>
         ))}
       {note && (

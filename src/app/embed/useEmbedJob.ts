@@ -80,7 +80,7 @@ export function useEmbedJob() {
         void watchLife();
         return;
       }
-      if (e.type !== 'phase' && e.type !== 'download' && e.type !== 'probe' && e.type !== 'session') watch.abort();
+      if (e.type === 'done' || e.type === 'error') watch.abort();
       if (e.type === 'done') {
         stop();
         setState({ status: 'done', result: e });
