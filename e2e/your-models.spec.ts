@@ -90,4 +90,12 @@ test('a corrupted stored entry is reported by name and skipped; the others load'
   // the app stays usable: a good model can still be shown
   await page.getByTestId('your-model').nth(0).getByTestId('your-model-show').click();
   await expect(page.getByTestId('your-model').nth(0).getByTestId('your-model-show')).toHaveAttribute('aria-pressed', 'true');
+  // an unreadable entry can be removed from its alert, for good
+  await problems.filter({ hasText: '"zz-garbage"' }).getByTestId('your-models-problem-remove').click();
+  await expect(problems).toHaveCount(1);
+  await page.reload();
+  await openPanel(page);
+  await expect(page.getByTestId('your-models-problem')).toHaveCount(1);
+  await expect(page.getByTestId('your-models-problem')).toHaveAttribute('data-key', 'zz-mangled');
+  await expect(page.getByTestId('your-model')).toHaveCount(2);
 });
