@@ -80,9 +80,10 @@ test('a worker that vanishes without an error event (as one the browser kills) i
   await pageStillWorks(page);
 });
 
-// Cancel inside each step: the worker is terminated there. The step is held busy for HOLD ms; had
-// cancel left the worker running, its later events would flip the panel back to running or to a
-// result after the hold, so the panel is watched well past it.
+// Cancel inside each step: the worker is terminated there. The step is held busy for HOLD ms and a
+// worker still alive after it posts an event at once ("e2e hold over"), which would flip the panel
+// back to running; the panel is watched well past the hold. (Checked: with cancel not terminating
+// the worker, all three tests and the download one fail.)
 const HOLD = 4000;
 for (const at of ['open', 'session', 'probe'] as const) {
   test(`cancel during "${at}" stops the work and leaves the app usable`, async ({ page }) => {

@@ -31,6 +31,8 @@ function withTestHook(req: EmbedRequest, send: typeof post): typeof post {
       while (performance.now() < until) {
         // busy, as a long synchronous graph build or probe run is: only terminate() ends it
       }
+      // a worker that outlived a cancel says so at once (the e2e test watches for it)
+      send({ type: 'phase', phase: hook.at, detail: 'e2e hold over' });
       return;
     }
     dead = true; // nothing more from this worker: it is gone as far as the page can tell
