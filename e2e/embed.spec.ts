@@ -109,6 +109,17 @@ test('in-tab embedding (WASM) of a tiny model equals the Node result and lands o
   // The URL stays shareable: the in-tab model is not in it.
   expect(page.url()).not.toContain('tiny-llama');
   await expect(page.getByTestId('embed-share-note')).toBeVisible();
+
+  // Kept in "Your models" (IndexedDB): after a reload it is listed, with the very vector computed.
+  await expect(page.getByTestId('your-model')).toHaveCount(1);
+  await page.reload();
+  await page.getByTestId('embed-open').click();
+  const kept = page.getByTestId('your-model');
+  await expect(kept).toHaveCount(1);
+  await expect(kept).toHaveAttribute('data-label', 'tiny-llama');
+  const [dl] = await Promise.all([page.waitForEvent('download'), kept.getByTestId('your-model-export').click()]);
+  const back = await parseEmbeddingJson(readFileSync((await dl.path())!, 'utf8'));
+  expect(Buffer.from(back.vector.buffer).equals(Buffer.from(rec.vector.buffer))).toBe(true);
 });
 
 test('in-tab embedding refuses incomplete input with a clear message', async ({ page }) => {

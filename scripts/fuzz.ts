@@ -89,7 +89,7 @@ if (!isMainThread) {
       `${name.padEnd(16)} ${String(rep.cases).padStart(7)} cases  ${String(rep.accepted).padStart(6)} accepted  ${String(kinds).padStart(4)} error kinds  ` +
         `${rep.crashes.length} crashes  ${rep.hangs.length} hangs  peak RSS ${rep.peakRssMiB} MiB  ${rep.wallS} s`,
     );
-    for (const c of [...rep.crashes, ...rep.hangs].slice(0, 5)) console.log(`    ${c.kind}: ${c.message}\n      input: ${c.input}`);
+    for (const c of [...rep.crashes, ...rep.hangs].slice(0, 5)) console.log(`    ${c.kind}: ${c.message}${c.index !== undefined ? ` (case ${c.index})` : ''}\n      input: ${c.input}`);
   }
   if (out) writeFileSync(out, `${JSON.stringify({ cases, seed, date: new Date().toISOString(), reports }, null, 1)}\n`);
   const bad = reports.some((r) => r.crashes.length > 0 || r.hangs.length > 0 || r.cases < cases);

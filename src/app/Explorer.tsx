@@ -1,6 +1,7 @@
 // The explorer once the atlas is loaded: toolbar, the current tab, and the side panel.
 // All view state comes from the URL (useUrlState); this component only derives from it.
-import { type ReactNode, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { embeddingToJson } from '../able/embedding-file';
 import { CompareView } from './compare/CompareView';
 import { FiltersPanel } from './controls/FiltersPanel';
 import { SearchBox } from './controls/SearchBox';
@@ -12,7 +13,9 @@ import { benchmarkKeys } from './data/model-format';
 import { EmbedPanel } from './embed/EmbedPanel';
 import { predictInTab } from './embed/in-tab';
 import { SharedPanel } from './embed/SharedPanel';
-import { useEmbedJob } from './embed/useEmbedJob';
+import { type DoneEvent, useEmbedJob } from './embed/useEmbedJob';
+import { embeddingFileName, useYourModels } from './embed/useYourModels';
+import { YourModels } from './embed/YourModels';
 import { download } from './export/download';
 import { embeddingsJson, legendLayout, mapSvg, neighboursCsv, safeName } from './export/export';
 import { LineageView } from './lineage/LineageView';
@@ -78,10 +81,28 @@ export function Explorer({ data, view, setView, about }: Props) {
   const job = useEmbedJob();
   const [embedOpen, setEmbedOpen] = useState(false);
   const inTab = job.state.status === 'done' ? job.state.result : null;
+  // "Your models": every in-tab result is kept (IndexedDB); a kept one can be shown on the map
+  const yours = useYourModels();
+  const [shownKey, setShownKey] = useState<string | null>(null);
+  const shownModel = (shownKey !== null && yours.state.status === 'ready' && yours.state.models.find((m) => m.key === shownKey)) || null;
+  const kept = useRef<DoneEvent | null>(null);
+  const { save } = yours;
+  useEffect(() => {
+    if (!inTab || kept.current === inTab) return;
+    kept.current = inTab;
+    void save(inTab.label, embeddingFileName(inTab.record), new TextEncoder().encode(embeddingToJson(inTab.record, { base64: true })));
+  }, [inTab, save]);
   const sharedOk = view.shared !== null && view.shared.specHash === data.meta.specHash && view.shared.vector.length === data.dim;
   const local = useMemo(
-    () => (inTab ? { vector: inTab.record.vector, label: inTab.label } : sharedOk && view.shared ? { vector: view.shared.vector, label: view.shared.name } : null),
-    [inTab, sharedOk, view.shared],
+    () =>
+      inTab
+        ? { vector: inTab.record.vector, label: inTab.label }
+        : shownModel
+          ? { vector: shownModel.record.vector, label: shownModel.label }
+          : sharedOk && view.shared
+            ? { vector: view.shared.vector, label: view.shared.name }
+            : null,
+    [inTab, shownModel, sharedOk, view.shared],
   );
   const localPred = useMemo(() => (local ? predictInTab(local.vector, data, xy) : null), [local, data, xy]);
   const marker = useMemo<InTabMarker | null>(
@@ -254,7 +275,9 @@ export function Explorer({ data, view, setView, about }: Props) {
               select(i);
             }}
             onClose={() => setEmbedOpen(false)}
-          />
+          >
+            <YourModels data={data} yours={yours} shown={shownKey} onShow={setShownKey} />
+          </EmbedPanel>
         ) : selected !== null ? (
           <ModelPanel
             data={data}
@@ -269,7 +292,7 @@ export function Explorer({ data, view, setView, about }: Props) {
             onExportCsv={exportCsv}
             onExportJson={exportJson}
           />
-        ) : !inTab && sharedOk && view.shared && localPred ? (
+        ) : !inTab && !shownModel && sharedOk && view.shared && localPred ? (
           <SharedPanel
             data={data}
             shared={view.shared}

@@ -18,8 +18,36 @@ export class InputFileError extends Error {
   }
 }
 
-/** JSON.parse with the file named in the error. */
-export function parseJsonFile(text: string, file: string): unknown {
+/** Deeper nesting than any file the app or the CLI reads (an atlas is 4 levels deep). */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Where `text` nests arrays/objects deeper than `maxDepth` (the byte offset of the opening bracket
+ * that goes too deep), or -1. One linear pass that skips strings; run before JSON.parse, so a
+ * hostile 200,000-deep `[[[[...` is refused at once instead of being built and then walked.
+ */
+export function jsonTooDeepAt(text: string, maxDepth = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // skip a string: to the next quote not escaped by a backslash
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > maxDepth) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/** JSON.parse with the file named in the error; nesting deeper than `maxDepth` is refused first. */
+export function parseJsonFile(text: string, file: string, maxDepth = MAX_JSON_DEPTH): unknown {
+  const deep = jsonTooDeepAt(text, maxDepth);
+  if (deep >= 0) throw new InputFileError(file, '', `JSON nested deeper than ${maxDepth} levels (at character ${deep}); refused`);
   try {
     return JSON.parse(text);
   } catch (e) {

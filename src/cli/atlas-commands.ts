@@ -7,10 +7,10 @@ import { specInputs } from '../able/pipeline';
 import { type BuildSummary, buildAtlas, type BuildOptions as CoreBuildOptions, type FilePort, parseShard } from '../atlas/build';
 import { behaviourTables } from '../atlas/behaviour';
 import { type EvalModel, type EvalReport, evalMarkdown, type RoutingInput, runEval } from '../atlas/eval';
-import { type AtlasJson, EMBEDDINGS_FILE, readAtlas } from '../atlas/format';
+import { type AtlasJson, EMBEDDINGS_FILE, readAtlas, validateAtlasJson } from '../atlas/format';
 import type { Manifest } from '../atlas/manifest';
 import { embeddingId, type LabEntry, mergeAtlas } from '../atlas/merge';
-import { validateLab, validateManifest } from '../atlas/inputs';
+import { parseJsonFile, validateLab, validateManifest } from '../atlas/inputs';
 import { flag, positional, requiredFlag } from './args';
 import { readJsonFile } from './input-files';
 import { nodeFilePort, replaceFiles, type WriteAll } from './node-files';
@@ -108,7 +108,7 @@ export async function atlasEval(o: {
   const output = new Map<string, ArrayLike<number>>();
   let models: EvalModel[] = [];
   if (o.atlasDir) {
-    const json = JSON.parse(readFileSync(join(o.atlasDir, 'atlas.json'), 'utf8')) as AtlasJson;
+    const json = validateAtlasJson(parseJsonFile(readFileSync(join(o.atlasDir, 'atlas.json'), 'utf8'), join(o.atlasDir, 'atlas.json')));
     const atlas = readAtlas(json, readFileSync(join(o.atlasDir, json.embeddings.file)));
     models = json.models.filter((m) => m.row !== null).map((m) => ({ ...m }));
     for (const m of json.models) if (m.row !== null) able.set(m.id, atlas.vector(m.row));

@@ -169,6 +169,14 @@ describe('GGUF reader on malformed files', () => {
     new DataView(b.buffer).setUint32(24 + 8 + 20, 77, true);
     return fails(b, /unknown metadata value type 77 \(reading metadata 'general\.architecture'/);
   });
+  it("a corrupt key is shown on one line, escaped (quotes, control characters)", () => {
+    const b = tiny.slice();
+    // First key is "general.architecture" (20 chars at byte 32): write a quote and a newline into it.
+    b[32 + 3] = 0x27; // '
+    b[32 + 7] = 0x0a; // newline over the dot
+    new DataView(b.buffer).setUint32(24 + 8 + 20, 77, true);
+    return fails(b, /unknown metadata value type 77 \(reading metadata 'gen\\'ral\\u000aarchitecture', at byte/);
+  });
   it('missing tensor and unsupported types name the tensor', async () => {
     const f = await open(patchTensor('b.bias', 'type', 24), 'x.gguf'); // I8: parsable, not dequantizable
     await expect(f.readFloat32('nope')).rejects.toThrow("x.gguf: no tensor named 'nope'");

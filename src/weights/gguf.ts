@@ -233,6 +233,23 @@ function safeOrBig(v: bigint): number | bigint {
   return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v;
 }
 
+/**
+ * A key or tensor name read from the file, as an error message shows it: in single quotes, with
+ * quotes, backslashes and control characters escaped and a long name cut (a corrupt file's names
+ * can hold anything, and a message must stay one readable line).
+ */
+function shown(name: string): string {
+  const cut = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+  let out = '';
+  for (const ch of cut) {
+    const c = ch.codePointAt(0)!;
+    if (ch === "'" || ch === '\\') out += `\\${ch}`;
+    else if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c === 0x2028 || c === 0x2029) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `'${out}'`;
+}
+
 type ParsedHeader = Pick<GGUFFile, 'version' | 'alignment' | 'metadata' | 'metadataTypes' | 'tensors' | 'dataOffset'>;
 
 function parseHeader(bytes: Uint8Array, fileSize: number, file: string): ParsedHeader {
@@ -260,8 +277,8 @@ function parseHeader(bytes: Uint8Array, fileSize: number, file: string): ParsedH
   for (let i = 0; i < nKV; i++) {
     c.what = `reading metadata entry ${i} of ${nKV}`;
     const key = c.string();
-    c.what = `reading metadata '${key}'`;
-    if (metadata.has(key)) c.fail(`duplicate metadata key '${key}'`);
+    c.what = `reading metadata ${shown(key)}`;
+    if (metadata.has(key)) c.fail(`duplicate metadata key ${shown(key)}`);
     const type = c.u32();
     metadata.set(key, c.value(type));
     metadataTypes.set(key, type);
@@ -281,16 +298,16 @@ function parseHeader(bytes: Uint8Array, fileSize: number, file: string): ParsedH
   for (let i = 0; i < nTensors; i++) {
     c.what = `reading tensor info ${i} of ${nTensors}`;
     const name = c.string();
-    c.what = `reading tensor info '${name}'`;
-    if (names.has(name)) c.fail(`duplicate tensor name '${name}'`);
+    c.what = `reading tensor info ${shown(name)}`;
+    if (names.has(name)) c.fail(`duplicate tensor name ${shown(name)}`);
     names.add(name);
     const nDims = c.u32();
-    if (nDims < 1 || nDims > GGML_MAX_DIMS) c.fail(`tensor '${name}' has ${nDims} dimensions (1 to ${GGML_MAX_DIMS} allowed)`);
+    if (nDims < 1 || nDims > GGML_MAX_DIMS) c.fail(`tensor ${shown(name)} has ${nDims} dimensions (1 to ${GGML_MAX_DIMS} allowed)`);
     const dims: number[] = [];
-    for (let d = 0; d < nDims; d++) dims.push(c.size(Number.MAX_SAFE_INTEGER, `tensor '${name}' dimension ${d}`));
+    for (let d = 0; d < nDims; d++) dims.push(c.size(Number.MAX_SAFE_INTEGER, `tensor ${shown(name)} dimension ${d}`));
     const type = c.u32();
-    if (!GGML_TYPES.has(type)) c.fail(`tensor '${name}' has unknown ggml type id ${type}`);
-    const rel = c.size(fileSize, `tensor '${name}' data offset`);
+    if (!GGML_TYPES.has(type)) c.fail(`tensor ${shown(name)} has unknown ggml type id ${type}`);
+    const rel = c.size(fileSize, `tensor ${shown(name)} data offset`);
     raw.push({ name, type, dims, rel });
   }
   c.what = 'after the tensor infos';
@@ -298,7 +315,7 @@ function parseHeader(bytes: Uint8Array, fileSize: number, file: string): ParsedH
 
   const tensors: GGUFTensorInfo[] = raw.map(({ name, type, dims, rel }) => {
     const info = GGML_TYPES.get(type)!;
-    const where = `tensor '${name}' (${info.name}, dims [${dims.join(', ')}])`;
+    const where = `tensor ${shown(name)} (${info.name}, dims [${dims.join(', ')}])`;
     if (dims[0] % info.blockSize !== 0) {
       throw new WeightsError(file, `${where}: row length ${dims[0]} is not a multiple of the ${info.name} block size ${info.blockSize}`);
     }
@@ -322,7 +339,7 @@ function parseHeader(bytes: Uint8Array, fileSize: number, file: string): ParsedH
     if (cur.offset < prev.offset + prev.byteLength) {
       throw new WeightsError(
         file,
-        `tensor '${cur.name}' data at ${cur.offset} overlaps tensor '${prev.name}' data [${prev.offset}, ${prev.offset + prev.byteLength})`,
+        `tensor ${shown(cur.name)} data at ${cur.offset} overlaps tensor ${shown(prev.name)} data [${prev.offset}, ${prev.offset + prev.byteLength})`,
       );
     }
   }
@@ -347,7 +364,7 @@ export async function openGGUF(source: ByteSource, options: { firstRead?: number
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
   const tensor = (name: string): GGUFTensorInfo => {
     const t = byName.get(name);
-    if (!t) throw new WeightsError(source.name, `no tensor named '${name}'`);
+    if (!t) throw new WeightsError(source.name, `no tensor named ${shown(name)}`);
     return t;
   };
   const readRows = async (name: string, start: number, count: number): Promise<Float32Array> => {
@@ -355,13 +372,13 @@ export async function openGGUF(source: ByteSource, options: { firstRead?: number
     const rowLen = t.dims[0];
     const nRows = t.nElements / rowLen;
     if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || start + count > nRows) {
-      throw new WeightsError(source.name, `tensor '${name}': rows [${start}, ${start + count}) out of range (it has ${nRows})`);
+      throw new WeightsError(source.name, `tensor ${shown(name)}: rows [${start}, ${start + count}) out of range (it has ${nRows})`);
     }
     const info = GGML_TYPES.get(t.type)!;
     const rowBytes = (rowLen / info.blockSize) * info.typeSize;
     const bytes = await source.read(t.offset + start * rowBytes, count * rowBytes);
     const out = new Float32Array(count * rowLen);
-    dequantizeInto(t.type, bytes, out, `${source.name}: tensor '${name}'`);
+    dequantizeInto(t.type, bytes, out, `${source.name}: tensor ${shown(name)}`);
     return out;
   };
   return {

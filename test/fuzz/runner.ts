@@ -26,6 +26,8 @@ export interface Finding {
   message: string;
   input: string;
   ms?: number;
+  /** the case's index under the run's seed (test/fuzz/replay.ts NAME INDEX SEED replays it) */
+  index?: number;
 }
 
 export interface FuzzReport {
@@ -51,12 +53,18 @@ export function crashKind(e: unknown): string | null {
   return null;
 }
 
-/** The message's shape: numbers, quoted text and long tokens blanked, so kinds are countable. */
+/**
+ * The message's shape, so kinds are countable: quoted text (with its escapes: a corrupt file's key
+ * or tensor name), byte dumps (GGUF's "magic bytes are 47 47 4d 4c"), numbers and long tokens
+ * blanked, whitespace runs (a name's newlines) collapsed.
+ */
 export const errorKind = (e: Error): string =>
   e.message
-    .replace(/"[^"]*"|'[^']*'|`[^`]*`/g, 'Q')
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, 'Q')
+    .replace(/\b[0-9a-f]{2}(?: [0-9a-f]{2})+\b/gi, 'B')
     .replace(/0x[0-9a-f]+|-?\d+(\.\d+)?(e[-+]?\d+)?/gi, 'N')
     .replace(/\S{40,}/g, 'X')
+    .replace(/\s+/g, ' ')
     .slice(0, 160);
 
 const showDefault = (x: unknown): string => {
@@ -90,14 +98,14 @@ export async function fuzz<T>(
         const crash = crashKind(e);
         if (crash) {
           if (rep.crashes.length < 50)
-            rep.crashes.push({ kind: crash, message: (e as Error)?.message ?? String(e), input: show(input) });
+            rep.crashes.push({ kind: crash, message: (e as Error)?.message ?? String(e), input: show(input), index: rep.cases });
         } else {
           const k = errorKind(e as Error);
           rep.errorKinds[k] = (rep.errorKinds[k] ?? 0) + 1;
         }
       }
       const ms = performance.now() - c0;
-      if (ms > limit && rep.hangs.length < 50) rep.hangs.push({ kind: 'slow case', message: `${ms.toFixed(0)} ms`, input: show(input), ms });
+      if (ms > limit && rep.hangs.length < 50) rep.hangs.push({ kind: 'slow case', message: `${ms.toFixed(0)} ms`, input: show(input), ms, index: rep.cases });
       rep.cases++;
       if (rep.cases % 200 === 0) {
         sampleRss();

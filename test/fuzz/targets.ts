@@ -13,6 +13,7 @@ import { ExplorerData } from '../../src/app/data/explorer-data.ts';
 import { decodeViewState, encodeViewState } from '../../src/app/state/view-state.ts';
 import { encodeFloat16 } from '../../src/atlas/float16.ts';
 import { type AtlasJson, readAtlas } from '../../src/atlas/format.ts';
+import { parseJsonFile } from '../../src/atlas/inputs.ts';
 import { archSpecFromGguf, ggufStore, loadModel } from '../../src/models/index.ts';
 import { byteStream, type UnicodeForm } from '../../src/text/byte-stream.ts';
 import { ggufTokenizerFiles, loadTokenizer, segmentWords, tokenizerFromGguf } from '../../src/text/index.ts';
@@ -205,12 +206,8 @@ export const atlasTarget: FuzzTarget<{ json: string; bytes: Uint8Array }> = {
     bytes: fc.oneof({ weight: 4, arbitrary: fc.constant(atlasBlock) }, { weight: 1, arbitrary: mutatedBytes(atlasBlock) }),
   }),
   run({ json, bytes }) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(json);
-    } catch (e) {
-      throw new Error(`atlas.json: not valid JSON (${(e as Error).message})`);
-    }
+    // as the app reads it (src/app/data/useAtlas.ts)
+    const raw = parseJsonFile(json, 'atlas.json');
     const data = new ExplorerData(readAtlas(raw, bytes));
     for (let i = 0; i < data.models.length; i++) {
       data.similarityTo(i);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { readAtlas, validateAtlasJson } from '../../atlas/format';
+import { parseJsonFile } from '../../atlas/inputs';
 import { ExplorerData } from './explorer-data';
 import { fetchBytes } from './fetch-progress';
 
@@ -22,12 +23,8 @@ export function useAtlas(url = ATLAS_URL): AtlasLoad {
         (loaded, total) => setState({ status: 'loading', stage: 'metadata', loaded, total }),
         ctl.signal,
       );
-      let raw: unknown;
-      try {
-        raw = JSON.parse(new TextDecoder().decode(jsonBytes));
-      } catch (e) {
-        throw new Error(`atlas.json: not valid JSON (${(e as Error).message})`);
-      }
+      // refuses hostile nesting before parsing (issue 13 fuzz hang)
+      const raw = parseJsonFile(new TextDecoder().decode(jsonBytes), 'atlas.json');
       // every field checked before use; embeddings.file must stay beside atlas.json (same origin)
       const meta = validateAtlasJson(raw);
       const binUrl = new URL(meta.embeddings.file, base);

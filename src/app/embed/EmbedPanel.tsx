@@ -1,18 +1,18 @@
 // "Embed a model": choose local files or a hub id, run the embedding in a worker with progress and
 // cancel, then show where the model lands: predicted relations, approximate placement, predicted
 // benchmark scores, and the embedding file to download. Nothing here leaves the tab.
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useState } from 'react';
 import { embeddingToJson } from '../../able/embedding-file';
 import { autoBackend, type BackendInfo, detectBackend } from '../backend';
 import type { ExplorerData } from '../data/explorer-data';
 import { download } from '../export/download';
-import { safeName } from '../export/export';
 import { ort } from '../../platform/web/ort';
 import type { InTabPredictions } from './in-tab';
 import { PLACEMENT_K, SCORES_K } from './in-tab';
 import { MAX_SHARED_CHARS } from '../state/shared-embedding';
 import { type BackendChoice, formatBytes, MAX_WEIGHT_BYTES } from './messages';
 import type { JobState, useEmbedJob } from './useEmbedJob';
+import { embeddingFileName } from './useYourModels';
 
 interface Props {
   data: ExplorerData;
@@ -23,6 +23,8 @@ interface Props {
   onShare: (on: boolean) => void;
   onSelect: (i: number) => void;
   onClose: () => void;
+  /** shown below the job: "Your models" */
+  children?: ReactNode;
 }
 
 const folderOf = (files: File[]) => files.find((f) => f.webkitRelativePath)?.webkitRelativePath.split('/')[0] ?? null;
@@ -43,7 +45,7 @@ function fmtEta(s: number | null): string {
   return s < 90 ? `about ${Math.ceil(s)} s left` : `about ${Math.ceil(s / 60)} min left`;
 }
 
-export function EmbedPanel({ data, job, predictions, share, onShare, onSelect, onClose }: Props) {
+export function EmbedPanel({ data, job, predictions, share, onShare, onSelect, onClose, children }: Props) {
   const [mode, setMode] = useState<'files' | 'hub'>('files');
   const [files, setFiles] = useState<File[]>([]);
   const [name, setName] = useState('');
@@ -177,6 +179,7 @@ export function EmbedPanel({ data, job, predictions, share, onShare, onSelect, o
       {state.status === 'done' && (
         <Result data={data} state={state} predictions={predictions} share={share} onShare={onShare} onSelect={onSelect} onClear={job.clear} />
       )}
+      {children}
     </aside>
   );
 }
@@ -200,7 +203,12 @@ function JobStatus({ state }: { state: JobState }) {
         {state.message}
       </p>
     );
-  if (state.status === 'cancelled') return <p className="muted">Cancelled.</p>;
+  if (state.status === 'cancelled')
+    return (
+      <p className="muted" data-testid="embed-cancelled">
+        Cancelled.
+      </p>
+    );
   return null;
 }
 
@@ -224,7 +232,7 @@ function Result({
   const r = state.result;
   const rec = r.record;
   const json = useMemo(() => embeddingToJson(rec, { base64: true }), [rec]);
-  const fileName = `${safeName('hubId' in rec.model ? rec.model.hubId : rec.model.file)}.${rec.specHash.slice(0, 12)}.able.json`;
+  const fileName = embeddingFileName(rec);
   return (
     <section
       data-testid="embed-result"

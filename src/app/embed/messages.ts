@@ -21,17 +21,36 @@ export interface EmbedRequest {
   atlasSpecHash: string | null;
   /** refuse up front when the weight files together are larger than this */
   maxWeightBytes: number;
+  /** a Web Lock the worker holds while it lives: the page learns of a silent death when it is freed */
+  lifeLock?: string;
+  /** e2e builds only (window.__ableEmbedTest): a fault injected at a step; production builds drop it */
+  test?: EmbedTestHook;
+}
+
+/**
+ * The e2e fault hook: at the first event of step `at`, the worker crashes (an uncaught error), runs
+ * out of memory (an uncaught allocation failure), vanishes without a word (closes itself, as a
+ * worker the browser kills does), or holds the step busy for `ms` (so a cancel lands inside it). Read only when import.meta.env.MODE is 'e2e'.
+ */
+export interface EmbedTestHook {
+  at: EmbedPhase;
+  action: 'crash' | 'oom' | 'hold' | 'vanish';
+  ms?: number;
 }
 
 export type EmbedPhase = 'check' | 'download' | 'open' | 'session' | 'probe' | 'hash';
 
 export type EmbedEvent =
+  | { type: 'alive' }
   | { type: 'phase'; phase: EmbedPhase; detail: string }
   | { type: 'download'; file: string; loaded: number; total: number | null; bytesDone: number; bytesTotal: number | null }
   | { type: 'probe'; done: number; total: number; probeId: string; ms: number }
   | { type: 'session'; done: number; total: number; ms: number }
   | { type: 'done'; record: EmbeddingRecord; label: string; provider: string; threads: number; wallMs: number; downloadMs: number; embedMs: number }
   | { type: 'error'; message: string };
+
+/** A failure that is the tab running out of memory (wasm heap, array buffers, onnxruntime aborts). */
+export const isOutOfMemory = (msg: string) => /out of memory|allocation failed|memory access out of bounds|Aborted\(\)/i.test(msg);
 
 /** The default refusal threshold: WASM has a 4 GB heap, and the weights share it with ORT's copies. */
 export const MAX_WEIGHT_BYTES = 1.5e9;

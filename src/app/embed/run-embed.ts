@@ -10,7 +10,7 @@ import { HubClient } from '../../weights/hub';
 import { MemoryHubCache } from '../../weights/hub-cache-memory';
 import { BlobSource } from '../../weights/source';
 import { OpfsHubCache } from '../../platform/web/hub-cache-browser';
-import { type EmbedEvent, type EmbedRequest, formatBytes } from './messages';
+import { type EmbedEvent, type EmbedRequest, formatBytes, isOutOfMemory } from './messages';
 import { withFloat32Weights } from './upcast';
 
 const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
@@ -47,7 +47,7 @@ async function webgpuAvailable(): Promise<boolean> {
 /** Rewrites failures a user cannot act on as they stand. */
 export function explainError(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);
-  if (/out of memory|allocation failed|memory access out of bounds|Aborted\(\)/i.test(msg))
+  if (isOutOfMemory(msg))
     return `the tab ran out of memory while running the model (${msg}); try a smaller model or \`able embed\` in Node`;
   return msg;
 }

@@ -1,7 +1,7 @@
 // One in-tab embedding job: starts embed.worker.ts, turns its events into a progress state with an
 // ETA, and cancels by terminating the worker. The result stays in memory (never in the URL).
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EmbedEvent, EmbedPhase, EmbedRequest } from './messages';
+import { type EmbedEvent, type EmbedPhase, type EmbedRequest, type EmbedTestHook, isOutOfMemory } from './messages';
 
 export type DoneEvent = Extract<EmbedEvent, { type: 'done' }>;
 
@@ -29,6 +29,16 @@ export function eta(done: number, total: number | null, elapsedMs: number): numb
   return ((total - done) * elapsedMs) / done / 1000;
 }
 
+/** What the page says when the embedding worker dies. */
+export function workerFailure(message: string | undefined, silent = false): string {
+  if (silent)
+    return 'the embedding worker stopped without a word (the browser ended it, most likely for lack of memory); the page still works: try a smaller model, or `able embed` in Node';
+  const msg = message || 'no message';
+  return isOutOfMemory(msg)
+    ? `the embedding worker ran out of memory and was stopped (${msg}); the page still works: try a smaller model, or \`able embed\` in Node`
+    : `the embedding worker crashed and was stopped (${msg}); the page still works: you can start again`;
+}
+
 export function useEmbedJob() {
   const [state, setState] = useState<JobState>({ status: 'idle' });
   const worker = useRef<Worker | null>(null);
@@ -49,9 +59,28 @@ export function useEmbedJob() {
     const totalWeight = Object.values(probeWeights).reduce((a, b) => a + b, 0);
     let doneWeight = 0;
     setState(cur);
+    // The worker holds a Web Lock while it lives; once it says so, the page queues for the same
+    // lock, which it gets only when the worker is gone: if that happens while this job still runs,
+    // the worker died without an error event (the browser killed it, e.g. out of memory).
+    const lifeLock = `able-embed-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+    const watch = new AbortController();
+    const watchLife = () =>
+      navigator.locks
+        ?.request(lifeLock, { signal: watch.signal }, () => {
+          if (worker.current !== w) return;
+          stop();
+          setState({ status: 'error', message: workerFailure(undefined, true) });
+        })
+        .catch(() => {}); // aborted: the job ended first
+    w.addEventListener('error', () => watch.abort());
     w.onmessage = (ev: MessageEvent<EmbedEvent>) => {
       const e = ev.data;
       const now = performance.now();
+      if (e.type === 'alive') {
+        void watchLife();
+        return;
+      }
+      if (e.type === 'done' || e.type === 'error') watch.abort();
       if (e.type === 'done') {
         stop();
         setState({ status: 'done', result: e });
@@ -80,11 +109,20 @@ export function useEmbedJob() {
         setState(cur);
       }
     };
+    // A worker that dies (an uncaught error, a failed allocation) or whose message cannot be read:
+    // the job ends with the reason, the worker is terminated, and the page carries on.
     w.onerror = (ev) => {
+      ev.preventDefault();
       stop();
-      setState({ status: 'error', message: `the embedding worker failed to start or crashed: ${ev.message || 'no message'}` });
+      setState({ status: 'error', message: workerFailure(ev.message) });
     };
-    w.postMessage({ type: 'start', ...req } satisfies EmbedRequest);
+    w.onmessageerror = () => {
+      stop();
+      setState({ status: 'error', message: 'the embedding worker sent a message the page could not read; the job was stopped' });
+    };
+    // e2e builds only: a fault to inject (window.__ableEmbedTest); Vite drops this in production
+    const test = import.meta.env.MODE === 'e2e' ? ((window as { __ableEmbedTest?: EmbedTestHook }).__ableEmbedTest ?? undefined) : undefined;
+    w.postMessage({ type: 'start', ...req, lifeLock, ...(test ? { test } : {}) } satisfies EmbedRequest);
   }, [stop]);
 
   const cancel = useCallback(() => {
