@@ -10,6 +10,7 @@ import { embedReal } from './embed-real.ts';
 import { engineGradOverhead } from './engine-grad-overhead.ts';
 import { type Benchmark, type BenchResult, type BenchRow, peakRssMiB } from './lib/measure.ts';
 import { ortWebVsNode } from './ort-web-vs-node.ts';
+import { mapFrame } from './map-frame.ts';
 import { mapKnn } from './map-knn.ts';
 import { modelMemory } from './model-memory.ts';
 import { nodeVsPytorch } from './node-vs-pytorch.ts';
@@ -19,6 +20,7 @@ export const BENCHMARKS: Benchmark[] = [
   modelMemory,
   nodeVsPytorch,
   mapKnn,
+  mapFrame,
   engineGradOverhead,
   ortWebVsNode,
   symbolicVsStatic,
