@@ -74,7 +74,7 @@ export const mapFrame: Benchmark = {
       try {
         const open = async (atlas: { json: AtlasJson; f16: Uint8Array } | null, renderer: 'webgl' | 'canvas' | null) => {
           const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-          if (renderer) await page.addInitScript((r) => localStorage.setItem('able-map-renderer', r), renderer);
+          if (renderer) await page.addInitScript(`localStorage.setItem('able-map-renderer', '${renderer}')`);
           await page.route(`${ORIGIN}/**`, async (route) => {
             const path = new URL(route.request().url()).pathname;
             if (atlas && path.endsWith('/atlas/atlas.json')) return route.fulfill({ body: JSON.stringify(atlas.json), contentType: 'application/json' });
@@ -84,13 +84,12 @@ export const mapFrame: Benchmark = {
             return route.fulfill({ body: readFileSync(file), contentType: TYPES[extname(file)] ?? 'application/octet-stream' });
           });
           await page.goto(`${ORIGIN}/`);
-          await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid=map-canvas]')?.dataset.drawn ?? 0) > 0, null, { timeout: 120_000 });
+          await page.waitForFunction(`Number(document.querySelector('[data-testid=map-canvas]')?.dataset.drawn ?? 0) > 0`, null, { timeout: 120_000 });
           // interactive: the first paint is done and the main thread answers the next frame
-          const tti = await page.evaluate(() => new Promise<number>((r) => requestAnimationFrame(() => r(performance.now()))));
-          const info = await page.evaluate(() => {
-            const c = document.querySelector<HTMLCanvasElement>('[data-testid=map-canvas]')!;
-            return { drawn: Number(c.dataset.drawn), renderer: c.dataset.renderer ?? '?' };
-          });
+          const tti = Number(await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(performance.now())))'));
+          const info = (await page.evaluate(
+            `(() => { const c = document.querySelector('[data-testid=map-canvas]'); return { drawn: Number(c.dataset.drawn), renderer: c.dataset.renderer ?? '?' }; })()`,
+          )) as { drawn: number; renderer: string };
           return { page, tti, ...info };
         };
 
@@ -128,35 +127,35 @@ export const mapFrame: Benchmark = {
           const o = await open(huge, renderer);
           ctx.log(`  ${n100} points, ${renderer}: interactive after ${o.tti.toFixed(0)} ms, renderer ${o.renderer}`);
           const count = renderer === 'webgl' ? 20 : 4;
-          // (no named functions in here: tsx's __name helper does not exist in the page)
+          // (page scripts as strings: they run in the browser, where tsx's helpers do not exist)
           // a drag (mousedown, one mousemove per frame) then wheel zooms, one per frame: what d3-zoom
           // sees from a user; the view's URL update runs once at the end of each gesture
-          const deltas = await o.page.evaluate(async (count) => {
-            const c = document.querySelector<HTMLCanvasElement>('[data-testid=map-canvas]')!;
+          const deltas = (await o.page.evaluate(`(async (count) => {
+            const c = document.querySelector('[data-testid=map-canvas]');
             const r = c.getBoundingClientRect();
             let x = r.left + r.width / 2;
             const y = r.top + r.height / 2;
-            const out: number[] = [];
+            const out = [];
             c.dispatchEvent(new MouseEvent('mousedown', { clientX: x, clientY: y, bubbles: true, view: window, button: 0 }));
-            let last = await new Promise<number>((res) => requestAnimationFrame(res));
+            let last = await new Promise((res) => requestAnimationFrame(res));
             for (let i = 0; i < count; i++) {
               x += 4;
               window.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true, view: window }));
-              const now = await new Promise<number>((res) => requestAnimationFrame(res));
+              const now = await new Promise((res) => requestAnimationFrame(res));
               out.push(now - last);
               last = now;
             }
             window.dispatchEvent(new MouseEvent('mouseup', { clientX: x, clientY: y, bubbles: true, view: window }));
             await new Promise((res) => setTimeout(res, 300));
-            last = await new Promise<number>((res) => requestAnimationFrame(res));
+            last = await new Promise((res) => requestAnimationFrame(res));
             for (let i = 0; i < count; i++) {
               c.dispatchEvent(new WheelEvent('wheel', { clientX: x, clientY: y, deltaY: i % 8 < 4 ? -40 : 40, bubbles: true, cancelable: true, view: window }));
-              const now = await new Promise<number>((res) => requestAnimationFrame(res));
+              const now = await new Promise((res) => requestAnimationFrame(res));
               out.push(now - last);
               last = now;
             }
             return out;
-          }, count);
+          })(${count})`)) as number[];
           frames[renderer] = summarize(deltas.filter((_, i) => i !== 0 && i !== count));
           await o.page.close();
         }

@@ -296,7 +296,7 @@ export function MapCanvas(props: Props) {
   return (
     <div className="map-canvas-wrap" ref={wrap}>
       {wantGl && !glFailed && (
-        <canvas ref={glCanvas} aria-hidden="true" style={{ position: 'absolute', left: 0, top: 0, width: size.w, height: size.h, pointerEvents: 'none' }} />
+        <canvas ref={glCanvas} style={{ position: 'absolute', left: 0, top: 0, width: size.w, height: size.h, pointerEvents: 'none' }} />
       )}
       <canvas
         ref={canvas}

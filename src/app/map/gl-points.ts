@@ -103,6 +103,7 @@ export function createGlPoints(canvas: HTMLCanvasElement): GlPoints | null {
       gl.clearColor(br / 255, bg / 255, bb / 255, ba / 255);
       gl.clear(gl.COLOR_BUFFER_BIT);
       if (!count) return;
+      // biome-ignore lint/correctness/useHookAtTopLevel: WebGL's useProgram, not a React hook
       gl.useProgram(prog);
       gl.uniform3f(u.zoom, view.k, view.x, view.y);
       gl.uniform2f(u.size, width, height);
