@@ -1,5 +1,6 @@
 // map-frame: the explorer in Chromium (Playwright, /usr/bin/chromium or $CHROMIUM_PATH) on
-// generated atlases (benchmark fixtures made here, served by request interception, never shipped):
+// generated atlases (benchmark fixtures made here and served from memory by a loopback HTTP server
+// with the built app, never shipped):
 // - time to interactive: navigation start to the map's first paint plus one more animation frame,
 //   10,000 models (dim 2022) against the shipped atlas, and against the 1 s goal;
 // - pan/zoom frame time at 100,000 points: one drag move or wheel step per animation frame,
@@ -8,7 +9,9 @@
 //   embedding (dim = that probe's words) to keep the fixture small: the frame does not read it.
 // Chromium here has no GPU: WebGL runs on SwiftShader (software), so these are CPU-rendered frames.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +21,6 @@ import { mulberry32 } from '../src/atlas/random.ts';
 import { type Benchmark, type BenchRow, summarize, type Timing } from './lib/measure.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const ORIGIN = 'http://able-bench.test';
 
 /** An atlas of n models in `families` Gaussian clusters, from the shipped atlas's metadata. */
 export function benchAtlas(n: number, onlyFirstProbe: boolean, seed = 14): { json: AtlasJson; f16: Uint8Array } {
@@ -67,23 +69,39 @@ export const mapFrame: Benchmark = {
     const { chromium: pw } = await import('@playwright/test');
     const out = mkdtempSync(join(tmpdir(), 'able-bench-app-'));
     const rows: BenchRow[] = [];
+    const closers: (() => Promise<void>)[] = [];
     try {
       ctx.log('  building the app (vite build)...');
       execFileSync('npx', ['vite', 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' });
       const browser = await pw.launch({ executablePath: chromium, args: ['--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update'] });
       try {
+        // one static server for the built app; /atlas/ answers with the fixture of the moment
+        let current: { json: AtlasJson; f16: Uint8Array } | null = null;
+        const server = createServer((req, res) => {
+          const path = new URL(req.url ?? '/', 'http://x').pathname;
+          const send = (body: Uint8Array | string, type: string) => {
+            // cross-origin isolated, as `npm start` serves the app
+            res.writeHead(200, { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
+            res.end(body);
+          };
+          if (current && path.endsWith('/atlas/atlas.json')) return send(JSON.stringify(current.json), 'application/json');
+          if (current && path.endsWith('/atlas/embeddings.f16')) return send(current.f16, 'application/octet-stream');
+          const file = join(out, path === '/' ? 'index.html' : path);
+          if (!file.startsWith(out) || !existsSync(file) || statSync(file).isDirectory()) {
+            res.writeHead(404);
+            return res.end();
+          }
+          send(readFileSync(file), TYPES[extname(file)] ?? 'application/octet-stream');
+        });
+        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+        const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        ctx.log(`  serving on ${origin}`);
+        closers.push(() => new Promise<void>((r) => server.close(() => r())));
         const open = async (atlas: { json: AtlasJson; f16: Uint8Array } | null, renderer: 'webgl' | 'canvas' | null) => {
           const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
           if (renderer) await page.addInitScript(`localStorage.setItem('able-map-renderer', '${renderer}')`);
-          await page.route(`${ORIGIN}/**`, async (route) => {
-            const path = new URL(route.request().url()).pathname;
-            if (atlas && path.endsWith('/atlas/atlas.json')) return route.fulfill({ body: JSON.stringify(atlas.json), contentType: 'application/json' });
-            if (atlas && path.endsWith('/atlas/embeddings.f16')) return route.fulfill({ body: Buffer.from(atlas.f16), contentType: 'application/octet-stream' });
-            const file = join(out, path === '/' ? 'index.html' : path);
-            if (!existsSync(file)) return route.fulfill({ status: 404, body: '' });
-            return route.fulfill({ body: readFileSync(file), contentType: TYPES[extname(file)] ?? 'application/octet-stream' });
-          });
-          await page.goto(`${ORIGIN}/`);
+          current = atlas;
+          await page.goto(`${origin}/`);
           await page.waitForFunction(`Number(document.querySelector('[data-testid=map-canvas]')?.dataset.drawn ?? 0) > 0`, null, { timeout: 120_000 });
           // interactive: the first paint is done and the main thread answers the next frame
           const tti = Number(await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(performance.now())))'));
@@ -169,6 +187,7 @@ export const mapFrame: Benchmark = {
           subjectMs: frames.webgl, referenceMs: frames.canvas, ratio: frames.webgl.median / frames.canvas.median, ratioMin: frames.webgl.min / frames.canvas.min,
         });
       } finally {
+        for (const c of closers) await c();
         await browser.close();
       }
     } finally {

@@ -238,7 +238,25 @@ export function MapCanvas(props: Props) {
     select(el).transition().duration(250).call(zoomer.current.translateBy, (size.w / 2 - x) / tr.k, (size.h / 2 - y) / tr.k);
   }, [selected, base, size]);
 
-  useImperativeHandle(props.ref, () => ({ scene: () => (size.w ? scene : null) }), [scene, size.w]);
+  // The exports draw what is on screen: at WebGL scale, the GL dots join the 2-D scene's own
+  // (plain, in index order, beneath it) for that one call.
+  useImperativeHandle(
+    props.ref,
+    () => ({
+      scene: () => {
+        if (!size.w) return null;
+        if (!fitted) return scene;
+        const own = new Set(scene.points.map((p) => p.index));
+        const plain = fitted.order.flatMap((i, j) =>
+          own.has(i)
+            ? []
+            : [{ index: i, id: ids[i], x: t.x + t.k * fitted.pos[2 * j], y: t.y + t.k * fitted.pos[2 * j + 1], r: fitted.r[j], fill: colour(i), role: 'plain' as const }],
+        );
+        return { ...scene, points: [...plain, ...scene.points] };
+      },
+    }),
+    [scene, size.w, fitted, t, ids, colour],
+  );
 
   const onKey = (e: React.KeyboardEvent) => {
     const z = zoomer.current;

@@ -55,7 +55,7 @@ export function cssRgba(css: string): [number, number, number, number] {
 
 /** A WebGL point layer on `canvas`, or null where WebGL is unavailable. */
 export function createGlPoints(canvas: HTMLCanvasElement): GlPoints | null {
-  const gl = canvas.getContext('webgl', { antialias: false, premultipliedAlpha: false, preserveDrawingBuffer: true });
+  const gl = canvas.getContext('webgl', { antialias: false, premultipliedAlpha: false });
   if (!gl) return null;
   const shader = (type: number, src: string) => {
     const s = gl.createShader(type)!;
