@@ -1,7 +1,7 @@
 // The benchmark runner behind `npm run bench` and `able bench`: runs the named benchmarks, prints
 // a table of ratios (each against a reference measured in the same run) and writes the results
 // as JSON under test-results/bench/ (git-ignored).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { embedReal } from './embed-real.ts';
 import { engineGradOverhead } from './engine-grad-overhead.ts';
 import { type Benchmark, type BenchResult, type BenchRow, peakRssMiB } from './lib/measure.ts';
 import { ortWebVsNode } from './ort-web-vs-node.ts';
+import { mapFrame } from './map-frame.ts';
 import { mapKnn } from './map-knn.ts';
 import { modelMemory } from './model-memory.ts';
 import { nodeVsPytorch } from './node-vs-pytorch.ts';
@@ -19,6 +20,7 @@ export const BENCHMARKS: Benchmark[] = [
   modelMemory,
   nodeVsPytorch,
   mapKnn,
+  mapFrame,
   engineGradOverhead,
   ortWebVsNode,
   symbolicVsStatic,
@@ -40,7 +42,7 @@ export interface BenchOptions {
 export const BENCH_HELP = [
   'Options:',
   '  --quick          smaller graphs, fewer cases and repetitions (under a minute on 2 idle cores)',
-  '  --only NAME[,NAME]  run only these benchmarks',
+  '  --only NAME[,NAME]  run only these benchmarks (their entries replace those in the results file)',
   '  --reps N         timed repetitions per measurement, after one warm-up (default 5; --quick 2)',
   '  --out FILE       where to write the JSON results (default bench/results.json)',
   '',
@@ -99,14 +101,16 @@ export async function runBench(o: BenchOptions): Promise<number> {
   const load = [loadavg()];
   log(`able bench${o.quick ? ' --quick' : ''}: ${chosen.length} benchmark(s), ${reps} timed repetitions after 1 warm-up`);
   log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const results: Record<string, BenchResult & { error?: string; wallS: number }> = {};
+  const results: Record<string, BenchResult & { error?: string; wallS: number; date?: string; loadAverage?: number[][] }> = {};
   let failed = 0;
   for (const b of chosen) {
     log(`\n[${b.name}] ${b.summary}`);
     const t0 = performance.now();
+    const date = new Date().toISOString();
+    const load0 = loadavg();
     try {
       const r = await b.run({ quick: o.quick, reps, log });
-      results[b.name] = { ...r, peakRssMiB: peakRssMiB(), wallS: (performance.now() - t0) / 1000 };
+      results[b.name] = { ...r, peakRssMiB: peakRssMiB(), wallS: (performance.now() - t0) / 1000, date, loadAverage: [load0, loadavg()] };
       if (r.skipped) log(`  skipped: ${r.skipped}`);
     } catch (e) {
       failed++;
@@ -133,6 +137,17 @@ export async function runBench(o: BenchOptions): Promise<number> {
     }
   };
   const ortVersions = { node: version('onnxruntime-node'), web: version('onnxruntime-web') };
+  // --only: the other benchmarks' entries of an existing results file are kept (each entry has
+  // its own date and load average; the top-level ones are this run's)
+  let kept: Record<string, unknown> = {};
+  if (o.only && existsSync(out)) {
+    try {
+      const old = JSON.parse(readFileSync(out, 'utf8'));
+      if (old.format === 'able-bench/1') kept = Object.fromEntries(Object.entries(old.results ?? {}).map(([k, v]) => [k, { date: old.date, loadAverage: old.machine?.loadAverage, ...(v as object) }]));
+    } catch {
+      kept = {};
+    }
+  }
   writeFileSync(
     out,
     `${JSON.stringify(
@@ -143,7 +158,7 @@ export async function runBench(o: BenchOptions): Promise<number> {
         reps,
         machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version, onnxruntime: ortVersions, loadAverage: load },
         wallS: (Date.now() - started.getTime()) / 1000,
-        results,
+        results: { ...kept, ...results },
       },
       null,
       1,

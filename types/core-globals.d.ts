@@ -51,3 +51,19 @@ declare var performance: { now(): number };
 declare var crypto: { subtle: { digest(algorithm: 'SHA-256', data: BufferSource): Promise<ArrayBuffer> } };
 declare function atob(data: string): string;
 declare function btoa(data: string): string;
+
+// WebAssembly, as far as src/atlas/row-dots.ts uses it (Node and browsers both have it).
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+  class Instance {
+    constructor(module: Module, imports: object);
+    readonly exports: Record<string, unknown>;
+  }
+  function validate(bytes: Uint8Array): boolean;
+}

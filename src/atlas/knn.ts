@@ -1,5 +1,6 @@
 // Cosine nearest neighbours in the full embedding space (METHOD.md section 6: never in the 2-D map).
 import { cosine } from '../able/aggregate';
+import { type RowMatrix, rowMatrix } from './row-dots';
 
 export { cosine };
 
@@ -51,62 +52,76 @@ export function queryKnn(query: ArrayLike<number>, vectors: ArrayLike<number>[],
 }
 
 /**
- * queryKnn for many queries over a large set (a 10,000-model atlas): rows normalized once into one
- * Float32Array, so a query is one pass of dot products plus a k-best selection, no sort of all n.
- * Cosines agree with queryKnn to float32 rounding (~1e-6); zero vectors score 0 as there.
+ * queryKnn for many queries over a large set (a 10,000-model atlas), with exactly its answer: the
+ * rows are normalized once into one padded Float32 matrix, so a query is one pass of float32 dot
+ * products (WebAssembly SIMD where available, src/atlas/row-dots.ts) that only *selects*
+ * candidates: every row whose approximate cosine is within twice the float32 error bound of the
+ * k-th best. The candidates are then re-scored with `cosine` on the original vectors and ordered
+ * as queryKnn orders (cosine descending, ties by index), so neighbours and cosines are identical.
+ * Why that set holds the true top k: with |approx - exact| <= eps for every row, the k-th best
+ * approximate score t is <= c_k + eps (else k rows would beat c_k exactly), and each row of the
+ * exact top k (ties at c_k included) has approx >= c_k - eps >= t - 2 eps.
  */
 export class KnnIndex {
   readonly n: number;
   readonly dim: number;
-  private readonly rows: Float32Array;
+  private readonly matrix: RowMatrix;
+  private readonly vectors: readonly ArrayLike<number>[];
+  /** Bound on |float32 dot of unit rows - exact cosine|: rounding of the unit vectors (2 x 2^-24),
+   * of each product (2^-24) and of a sum of at most dim/8 + 3 terms per lane (2^-24 each),
+   * times sum |u_i r_i| <= 1; doubled for margin. */
+  private readonly eps: number;
 
-  constructor(vectors: ArrayLike<number>[]) {
+  constructor(vectors: readonly ArrayLike<number>[], prefer: 'wasm-simd' | 'js' = 'wasm-simd') {
     this.n = vectors.length;
     this.dim = vectors[0]?.length ?? 0;
-    this.rows = new Float32Array(this.n * this.dim);
     vectors.forEach((v, i) => {
       if (v.length !== this.dim) throw new Error(`KnnIndex: vector ${i} has ${v.length} values, the first has ${this.dim}`);
-      this.rows.set(unit(v), i * this.dim);
     });
+    this.vectors = vectors;
+    this.matrix = rowMatrix(this.n, this.dim, (i, into) => unitInto(vectors[i], into), prefer);
+    this.eps = 2 * (this.dim + 16) * 2 ** -24;
+  }
+
+  /** Which kernel computes the dot products ('wasm-simd' or 'js'). */
+  get kernel(): RowMatrix['kind'] {
+    return this.matrix.kind;
   }
 
   query(q: ArrayLike<number>, k: number): [number, number][] {
     if (q.length !== this.dim) throw new Error(`KnnIndex.query: ${q.length} values, the index has ${this.dim}`);
-    const u = unit(q);
-    const { rows, dim } = this;
-    // best[0..m) sorted by score desc, index asc (the order queryKnn sorts by)
-    const best: [number, number][] = [];
-    for (let j = 0; j < this.n; j++) {
-      // four accumulators: independent adds the CPU can overlap (1.4x here over one running sum)
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      const o = j * dim;
-      let d = 0;
-      for (; d + 3 < dim; d += 4) {
-        s0 += u[d] * rows[o + d];
-        s1 += u[d + 1] * rows[o + d + 1];
-        s2 += u[d + 2] * rows[o + d + 2];
-        s3 += u[d + 3] * rows[o + d + 3];
-      }
-      for (; d < dim; d++) s0 += u[d] * rows[o + d];
-      const s = s0 + s1 + (s2 + s3);
-      if (best.length === k && s <= best[k - 1][1]) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1][1] < s) at--;
-      best.splice(at, 0, [j, s]);
-      if (best.length > k) best.pop();
-    }
-    return best;
+    const { n } = this;
+    if (n === 0 || k <= 0) return [];
+    if (k >= n) return queryKnn(q, this.vectors as ArrayLike<number>[], k);
+    const approx = this.matrix.dots(unitInto(q, new Float32Array(this.dim)));
+    const t = kthLargest(approx, k);
+    const floor = t - 2 * this.eps;
+    const cand: [number, number][] = [];
+    for (let j = 0; j < n; j++) if (approx[j] >= floor) cand.push([j, cosine(q, this.vectors[j])]);
+    return cand.sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, k);
   }
 }
 
-function unit(v: ArrayLike<number>): Float32Array {
+/** The k-th largest value (1-based) of xs, by a k-best insertion pass (k small against n). */
+function kthLargest(xs: Float32Array, k: number): number {
+  const best = new Float64Array(k).fill(Number.NEGATIVE_INFINITY); // descending
+  for (let j = 0; j < xs.length; j++) {
+    const s = xs[j];
+    if (!(s > best[k - 1])) continue;
+    let at = k - 1;
+    while (at > 0 && best[at - 1] < s) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = s;
+  }
+  return best[k - 1];
+}
+
+function unitInto(v: ArrayLike<number>, out: Float32Array): Float32Array {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
   const inv = s === 0 ? 0 : 1 / Math.sqrt(s);
-  const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i] * inv;
   return out;
 }

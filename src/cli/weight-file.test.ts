@@ -1,7 +1,9 @@
 // The CLI's file-backed weights (weight-file.ts): ORT maps the scratch file instead of copying
 // buffers. Same numbers as in-memory weights (bitwise, same ORT options), PyTorch parity of the
 // tiny fixtures without prepacking (the CLI's default), and the scratch folder goes away.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeRuntime } from '../platform/node/runtime-node.ts';
@@ -86,4 +88,37 @@ describe('file-backed weights', () => {
     expect(() => toOnnx(g)).toThrow('file weights in two folders (/one, /two)');
     expect(() => g.weight('c', 'float32', [3], { file: { path: '/one/w.bin', offset: 0, length: 8 } })).toThrow('weight c: 8 bytes for float32[3]');
   });
+});
+
+// The real CLI, killed in the middle of `able embed` on the tiny Llama: the scratch folder must go.
+describe('scratch weights removed when the CLI is killed', () => {
+  const work = mkdtempSync(join(tmpdir(), 'able-wf-signal-'));
+  const model = join(work, 'tiny-llama');
+  mkdirSync(model);
+  for (const f of ['config.json', 'model.safetensors']) copyFileSync(join(DIR, 'llama', f), join(model, f));
+  const tok = JSON.parse(readFileSync(join(DIR, 'llama/meta.json'), 'utf8')).tokenizer;
+  for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(DIR, 'tokenizers', tok, f), join(model, f));
+  const bin = join(import.meta.dirname, '../../bin/able.mjs');
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    it(`${signal} during the run`, async () => {
+      const scratch = mkdtempSync(join(work, 'tmp-'));
+      const child = spawn(process.execPath, [bin, 'embed', model, '--out', join(work, `${signal}.able.json`), '--quiet'], {
+        env: { ...process.env, ABLE_TMPDIR: scratch },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, sig) => r({ code, signal: sig })));
+      // wait until the weights file is being written, then kill
+      let seen: string[] = [];
+      while (child.exitCode === null && seen.length === 0) {
+        await new Promise((r) => setTimeout(r, 20));
+        seen = readdirSync(scratch).filter((d) => d.startsWith('able-weights-') && existsSync(join(scratch, d, 'weights.bin')));
+      }
+      expect(seen).toHaveLength(1);
+      child.kill(signal);
+      // killed by the signal itself (re-raised after the cleanup), not a normal end of the run
+      expect(await exited).toEqual({ code: null, signal });
+      expect(readdirSync(scratch)).toEqual([]);
+      rmSync(scratch, { recursive: true });
+    }, 60_000);
 });

@@ -11,6 +11,17 @@ import type { StoredTensor, WeightStore } from '../models/index.ts';
 /** ORT maps spans from an aligned offset; 64 KiB covers every page size / allocation granularity. */
 const ALIGN = 64 * 1024;
 
+// Scratch files not yet removed. A signal's default action ends the process without 'exit'
+// listeners running, so while any file lives, SIGINT / SIGTERM / SIGHUP remove them all and then
+// re-raise the signal with the default action restored (same exit status as without us).
+const live = new Set<WeightFile>();
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+function onSignal(signal: NodeJS.Signals): void {
+  for (const f of [...live]) f.remove();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.kill(process.pid, signal);
+}
+
 export class WeightFile {
   private size = 0;
   private fd: number | null;
@@ -22,6 +33,8 @@ export class WeightFile {
   ) {
     this.fd = openSync(path, 'w');
     process.once('exit', this.cleanup);
+    if (live.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+    live.add(this);
   }
 
   /** A fresh folder under ABLE_TMPDIR (default: the OS temp folder), which must be on disk, not tmpfs. */
@@ -63,10 +76,13 @@ export class WeightFile {
     this.fd = null;
   }
 
-  /** Deletes the folder (live sessions keep their mappings until released). Also runs at exit. */
+  /** Deletes the folder (live sessions keep their mappings until released). Also runs at exit
+   * (normal or by an uncaught exception) and on SIGINT, SIGTERM and SIGHUP. */
   remove(): void {
     this.close();
     rmSync(this.dir, { recursive: true, force: true });
     process.off('exit', this.cleanup);
+    live.delete(this);
+    if (live.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
   }
 }

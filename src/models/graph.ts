@@ -149,12 +149,28 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     const next = () => op.slice(ids, 0, 1, T);
     f = op.reduceSum(op.mul(score(logp, next), op.slice(targetMask, 0, 1, T)), [1], false);
   } else {
-    // the same sum over K selected positions: hidden rows picked by a one-hot [K, T] matmul
+    // the same sum over K selected positions: hidden rows picked by a one-hot [K, T] matmul. The head
+    // runs transposed, logits^T [V, B*K] = W h^T, so the forward reads the [V, D] head weight in
+    // place as MLAS's A operand; as the B operand (h W^T) it is re-packed on every call when
+    // prepacking is off (0.67 GB for Gemma 3's tied 262,144 x 640 table). The backward
+    // (dh = g W) still packs it. log-softmax and the pick run over axis 0: no Transpose follows the
+    // Gemm, which ORT would fuse back into the B-operand form. docs/benchmarks.md has the figures.
     const select = g.input('targetSelect', dtype, [K, T]);
     const targetIds = expected ? null : g.input('targetIds', 'int64', [K]);
     const weight = g.input('targetWeight', dtype, [K]);
-    const logp = op.logSoftmax(head(op.matmul(select, hidden)), -1);
-    f = op.reduceSum(op.mul(score(logp, () => targetIds as Tensor), weight), [1], false);
+    if (expected) {
+      // the expected log-prob sums over the whole distribution: log-softmax along the last axis, as
+      // float32 sums down axis 0 of the transposed head lose ~1e-5 relative (the ablation's path only)
+      const logp = op.logSoftmax(head(op.matmul(select, hidden)), -1);
+      f = op.reduceSum(op.mul(score(logp, () => targetIds as Tensor), weight), [1], false);
+    } else {
+      const h = op.reshape(op.matmul(select, hidden), [B * K, spec.hidden]);
+      let logitsT = op.gemm(w(family.lmHeadName(spec)), h, null, { transB: true });
+      if (spec.finalSoftcap) logitsT = softcap(logitsT, spec.finalSoftcap);
+      const logp = op.logSoftmax(logitsT, 0);
+      const at = op.reshape(op.expand(op.reshape(targetIds as Tensor, [1, K]), [B, K]), [1, B * K]);
+      f = op.reduceSum(op.mul(op.reshape(op.gatherElements(logp, at, 0), [B, K]), weight), [1], false);
+    }
   }
 
   g.output('f', f);

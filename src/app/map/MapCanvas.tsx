@@ -1,9 +1,10 @@
 // The atlas map on a canvas: d3-zoom for pan/zoom (mouse, touch, keyboard), a pure scene (scene.ts)
 // built from the props and the current transform, painted by painter.ts and hit-tested from the same
 // scene. The URL owns the zoom: user gestures report it, and a zoom from the URL is applied here.
-import { type D3ZoomEvent, select, type ZoomBehavior, zoom, zoomIdentity, type ZoomTransform, zoomTransform } from 'd3';
+import { type D3ZoomEvent, quadtree, select, type ZoomBehavior, zoom, zoomIdentity, type ZoomTransform, zoomTransform } from 'd3';
 import { type Ref, useEffect, useImperativeHandle, useMemo, useRef, useState } from 'react';
 import type { Zoom } from '../state/view-state';
+import { createGlPoints, cssRgba, type GlPoints } from './gl-points';
 import { paintScene, type Theme } from './painter';
 import type { Box } from './labels';
 import { buildScene, fitBase, hitsMarker, hitTest, type InTabMarker, type Scene, type SceneInput, sceneGeometry } from './scene';
@@ -37,6 +38,22 @@ export function measureText(text: string, px: number): number {
   return measurer.measureText(text).width;
 }
 
+/** From this many visible points the plain dots are drawn with WebGL (gl-points.ts); canvas 2D below. */
+export const GL_MIN_POINTS = 5000;
+/** At that scale, labels go to at most this many on-screen points (highest priority first). */
+const LABELLED_AT_SCALE = 150;
+
+/** 'webgl' or 'canvas' from localStorage 'able-map-renderer' (a switch for benchmarks), else by size. */
+function wantsGl(n: number): boolean {
+  let o: string | null = null;
+  try {
+    o = globalThis.localStorage?.getItem('able-map-renderer') ?? null;
+  } catch {
+    // storage blocked: decide by size
+  }
+  return o === 'webgl' ? true : o === 'canvas' ? false : n >= GL_MIN_POINTS;
+}
+
 const zoomOf = (t: ZoomTransform, base: ReturnType<typeof fitBase>, w: number, h: number): Zoom | null =>
   t.k === 1 && t.x === 0 && t.y === 0 ? null : { k: t.k, cx: base.sx.invert(t.invertX(w / 2)), cy: base.sy.invert(t.invertY(h / 2)) };
 
@@ -58,6 +75,71 @@ export function MapCanvas(props: Props) {
   }, []);
 
   const base = useMemo(() => fitBase(xy, size.w, size.h), [xy, size.w, size.h]);
+
+  // Large atlases: plain dots on a WebGL layer under the 2-D canvas, which keeps the rings, edges,
+  // labels and marker; hit-testing through a quadtree of the dots' fitted positions.
+  const glCanvas = useRef<HTMLCanvasElement>(null);
+  const gl = useRef<GlPoints | null>(null);
+  const [glFailed, setGlFailed] = useState(false);
+  const wantGl = useMemo(() => wantsGl(visible.length), [visible.length]);
+  const large = wantGl && !glFailed;
+  useEffect(() => {
+    if (!wantGl || gl.current || !glCanvas.current) return;
+    try {
+      gl.current = createGlPoints(glCanvas.current);
+    } catch (e) {
+      console.warn((e as Error).message);
+    }
+    if (!gl.current) setGlFailed(true);
+  }, [wantGl]);
+  useEffect(
+    () => () => {
+      gl.current?.dispose();
+      gl.current = null;
+    },
+    [],
+  );
+  // fitted (un-zoomed) screen position of every model, in drawing order (by index, as buildScene)
+  const fitted = useMemo(() => {
+    if (!large) return null;
+    const order = visible.filter((i) => xy[i] !== null).sort((a, b) => a - b);
+    const pos = new Float32Array(order.length * 2);
+    const r = new Float32Array(order.length);
+    const rgba = new Uint8Array(order.length * 4);
+    order.forEach((i, j) => {
+      const p = xy[i]!;
+      pos[2 * j] = base.sx(p[0]);
+      pos[2 * j + 1] = base.sy(p[1]);
+      r[j] = radius(i);
+      rgba.set(cssRgba(colour(i)), 4 * j);
+    });
+    const tree = quadtree<number>()
+      .x((j) => pos[2 * j])
+      .y((j) => pos[2 * j + 1])
+      .addAll(order.map((_, j) => j));
+    const byPriority = order.map((_, j) => j).sort((a, b) => priority(order[b]) - priority(order[a]) || order[a] - order[b]);
+    return { order, pos, r, rgba, tree, byPriority, maxR: r.reduce((m, v) => Math.max(m, v), 0) };
+  }, [large, visible, xy, base, radius, colour, priority]);
+  useEffect(() => {
+    if (fitted && gl.current) gl.current.setPoints(fitted.pos, fitted.rgba, fitted.r);
+  }, [fitted]);
+  // what the 2-D scene holds at scale: the marked models and the best on-screen label candidates
+  const sceneVisible = useMemo(() => {
+    if (!fitted) return visible;
+    const keep = new Set<number>([...highlighted]);
+    if (selected !== null) keep.add(selected);
+    if (compare !== null) keep.add(compare);
+    let n = 0;
+    for (const j of fitted.byPriority) {
+      if (n >= LABELLED_AT_SCALE) break;
+      const x = t.x + t.k * fitted.pos[2 * j];
+      const y = t.y + t.k * fitted.pos[2 * j + 1];
+      if (x < 0 || y < 0 || x > size.w || y > size.h) continue;
+      keep.add(fitted.order[j]);
+      n++;
+    }
+    return visible.filter((i) => keep.has(i));
+  }, [fitted, visible, highlighted, selected, compare, t, size]);
   // What the zoom callbacks (bound once) need of the latest render.
   const live = useRef({ base, size, onZoom: props.onZoom });
   live.current = { base, size, onZoom: props.onZoom };
@@ -98,7 +180,7 @@ export function MapCanvas(props: Props) {
         height: size.h,
         view: { sx: base.sx, sy: base.sy, k: t.k, tx: t.x, ty: t.y },
         xy,
-        visible,
+        visible: sceneVisible,
         ids,
         colour,
         radius,
@@ -108,11 +190,12 @@ export function MapCanvas(props: Props) {
         highlighted,
         edges,
         marker: marker ?? null,
-        cluster,
+        // density contours and cluster labels need every point: not at WebGL scale
+        cluster: fitted ? null : cluster,
         measure: measureText,
         reserved,
       }),
-    [size, base, t, xy, visible, ids, colour, radius, priority, selected, compare, highlighted, edges, marker, cluster, reserved],
+    [size, base, t, xy, sceneVisible, ids, colour, radius, priority, selected, compare, highlighted, edges, marker, cluster, reserved, fitted],
   );
 
   useEffect(() => {
@@ -124,12 +207,15 @@ export function MapCanvas(props: Props) {
     }
     const ctx = el.getContext('2d')!;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    paintScene(ctx, scene, theme);
-    el.dataset.drawn = String(scene.width > 0 ? scene.points.length : 0);
+    const glDots = fitted && gl.current ? fitted.order.length : 0;
+    if (fitted && gl.current) gl.current.draw(t, scene.width, scene.height, dpr, theme.background, theme.ink);
+    paintScene(ctx, scene, theme, { transparent: !!(fitted && gl.current) });
+    el.dataset.renderer = glDots ? 'webgl' : 'canvas';
+    el.dataset.drawn = String(scene.width > 0 ? (glDots || scene.points.length) : 0);
     el.dataset.scene = JSON.stringify(sceneGeometry(scene));
     if (scene.marker) el.dataset.marker = `${scene.marker.x.toFixed(1)},${scene.marker.y.toFixed(1)}`;
     else delete el.dataset.marker;
-  }, [scene, theme]);
+  }, [scene, theme, fitted, t]);
 
   // A selection made elsewhere (list, table, neighbour) near or past the edge: pan to it, keeping the
   // zoom. A link's own view is kept unless its selection is entirely off-screen. Runs after the zoom
@@ -152,7 +238,25 @@ export function MapCanvas(props: Props) {
     select(el).transition().duration(250).call(zoomer.current.translateBy, (size.w / 2 - x) / tr.k, (size.h / 2 - y) / tr.k);
   }, [selected, base, size]);
 
-  useImperativeHandle(props.ref, () => ({ scene: () => (size.w ? scene : null) }), [scene, size.w]);
+  // The exports draw what is on screen: at WebGL scale, the GL dots join the 2-D scene's own
+  // (plain, in index order, beneath it) for that one call.
+  useImperativeHandle(
+    props.ref,
+    () => ({
+      scene: () => {
+        if (!size.w) return null;
+        if (!fitted) return scene;
+        const own = new Set(scene.points.map((p) => p.index));
+        const plain = fitted.order.flatMap((i, j) =>
+          own.has(i)
+            ? []
+            : [{ index: i, id: ids[i], x: t.x + t.k * fitted.pos[2 * j], y: t.y + t.k * fitted.pos[2 * j + 1], r: fitted.r[j], fill: colour(i), role: 'plain' as const }],
+        );
+        return { ...scene, points: [...plain, ...scene.points] };
+      },
+    }),
+    [scene, size.w, fitted, t, ids, colour],
+  );
 
   const onKey = (e: React.KeyboardEvent) => {
     const z = zoomer.current;
@@ -191,6 +295,17 @@ export function MapCanvas(props: Props) {
     e.preventDefault();
   };
 
+  /** The dot under (x, y): the 2-D scene's first, then (at WebGL scale) the nearest fitted dot
+   * within its radius + 4 px, found in the quadtree. */
+  const hit = (x: number, y: number): number | null => {
+    const i = hitTest(scene, x, y);
+    if (i !== null || !fitted) return i;
+    const j = fitted.tree.find((x - t.x) / t.k, (y - t.y) / t.k, (fitted.maxR + 4) / t.k);
+    if (j === undefined) return null;
+    const d = Math.hypot(t.x + t.k * fitted.pos[2 * j] - x, t.y + t.k * fitted.pos[2 * j + 1] - y);
+    return d <= fitted.r[j] + 4 ? fitted.order[j] : null;
+  };
+
   const local = (e: React.MouseEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top] as const;
@@ -198,18 +313,21 @@ export function MapCanvas(props: Props) {
 
   return (
     <div className="map-canvas-wrap" ref={wrap}>
+      {wantGl && !glFailed && (
+        <canvas ref={glCanvas} style={{ position: 'absolute', left: 0, top: 0, width: size.w, height: size.h, pointerEvents: 'none' }} />
+      )}
       <canvas
         ref={canvas}
         data-testid="map-canvas"
         tabIndex={0}
         role="img"
         aria-label="Atlas map: arrow keys pan, + and - zoom, 0 resets, Escape clears the selection"
-        style={{ width: size.w, height: size.h }}
+        style={{ position: 'relative', width: size.w, height: size.h }}
         onKeyDown={onKey}
         onPointerMove={(e) => {
           if (e.pointerType === 'touch') return; // no hover on touch: a card would cover the panel
           const [x, y] = local(e);
-          const i = hitTest(scene, x, y);
+          const i = hit(x, y);
           props.onHover(i === null ? null : { index: i, x, y });
         }}
         onPointerLeave={() => props.onHover(null)}
@@ -221,7 +339,7 @@ export function MapCanvas(props: Props) {
             return;
           }
           // a click on empty space clears the selection
-          props.onSelect(hitTest(scene, x, y));
+          props.onSelect(hit(x, y));
         }}
       />
     </div>

@@ -24,9 +24,13 @@ export function ringOf(p: ScenePoint, t: Theme): { colour: string; width: number
   return null;
 }
 
-export function paintScene(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme): void {
-  ctx.fillStyle = t.background;
-  ctx.fillRect(0, 0, scene.width, scene.height);
+/** transparent: clear instead of filling the background (the WebGL dots are drawn beneath). */
+export function paintScene(ctx: CanvasRenderingContext2D, scene: Scene, t: Theme, o: { transparent?: boolean } = {}): void {
+  if (o.transparent) ctx.clearRect(0, 0, scene.width, scene.height);
+  else {
+    ctx.fillStyle = t.background;
+    ctx.fillRect(0, 0, scene.width, scene.height);
+  }
   ctx.lineWidth = 1;
   ctx.strokeStyle = t.contour;
   for (const d of scene.contours) ctx.stroke(new Path2D(d));
