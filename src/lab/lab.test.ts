@@ -74,7 +74,7 @@ describe('metrics on a hand-made lab', () => {
     expect(b.derivedNearerThanQ4_0).toBe(1);
     expect(b.quantsFirst).toBe(false);
     // pairs (q8,B) (q8,D) right, (q4,B) (q4,D) wrong
-    const sum = summarize({ name: 'x', source: 'x', aggregation: 'x', centring: 'none', ids, m1: [b], m2: m2(s, []), m3: m3(lab, s), m4: null }, lab, ['F']);
+    const sum = summarize({ name: 'x', source: 'x', aggregation: 'x', centring: 'none', ids, crossFamily: null, m1: [b], m2: m2(s, []), m3: m3(lab, s), m4: null }, lab, ['F']);
     expect(sum.quantOrder).toBe(0.5);
     expect(sum.m1GoalsMet).toBe(1); // Q8_0 .99 meets its goal; no Q5 present; order 0.5
   });
