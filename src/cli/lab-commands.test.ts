@@ -26,8 +26,8 @@ describe('able lab', () => {
     expect(smol.quant.q5_0).toBeCloseTo(0.790744257126, 8);
     expect(smol.quant.q4_0).toBeCloseTo(0.445220483961, 8);
     // scipy.stats.spearmanr of cosine vs -klSym over every pair of lab/behaviour.json's groups
-    expect(v1.m2.pairs).toBe(66);
-    expect(v1.m2.spearman).toBeCloseTo(0.9445036016285624, 8);
+    expect(v1.m2.pairs).toBe(132);
+    expect(v1.m2.spearman).toBeCloseTo(0.874135434467824, 8);
     expect(readFileSync(join(out, 'ablate.md'), 'utf8')).toContain('| gxi-v1-stored signed/none/l1/uniform |');
     expect(readFileSync(join(out, 'ablate.svg'), 'utf8')).toMatch(/^<svg /);
   });
