@@ -1,8 +1,9 @@
 // Issue 13 defects 5, 6, 9, 10 and the atomic `embed --out` of defect 2, through the real command.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseEmbeddingJson } from '../able/embedding-file';
 import { commands } from './commands';
@@ -35,10 +36,29 @@ describe('output path checked before any work (defect 5)', () => {
     writeFileSync(join(work, 'plain'), 'x');
     await expect(checkWritable(join(work, 'plain', 'x.able.json'))).rejects.toThrow(/is not a folder/);
   });
-  it.skipIf(process.getuid?.() === 0)('a read-only folder (not testable as root: root writes anyway)', async () => {
+  it('a read-only folder (as root, checked by a child process running as nobody: root writes anyway)', async () => {
+    chmodSync(work, 0o755);
     const ro = join(work, 'ro');
     mkdirSync(ro, { mode: 0o555 });
-    await expect(checkWritable(join(ro, 'x.able.json'))).rejects.toThrow(/cannot write in/);
+    const target = join(ro, 'x.able.json');
+    if (process.getuid?.() !== 0) {
+      await expect(checkWritable(target)).rejects.toThrow(/cannot write in/);
+      return;
+    }
+    const script = join(work, 'check-ro.mts');
+    writeFileSync(
+      script,
+      `import { checkWritable } from ${JSON.stringify(resolve('src/cli/node-files.ts'))};\n` +
+        `try { await checkWritable(${JSON.stringify(target)}); console.log('written'); } catch (e) { console.log(e.message); }\n`,
+    );
+    chmodSync(script, 0o644);
+    const out = execFileSync(process.execPath, ['--import', createRequire(import.meta.url).resolve('tsx'), script], {
+      uid: 65534,
+      gid: 65534,
+      cwd: work,
+      encoding: 'utf8',
+    });
+    expect(out).toMatch(/--out .*ro\/x\.able\.json: cannot write in .*ro \(EACCES\)/);
   });
 });
 
