@@ -1,9 +1,9 @@
 // Issue 13 defects 5, 6, 9, 10 and the atomic `embed --out` of defect 2, through the real command.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import ts from 'typescript';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseEmbeddingJson } from '../able/embedding-file';
 import { commands } from './commands';
@@ -45,19 +45,19 @@ describe('output path checked before any work (defect 5)', () => {
       await expect(checkWritable(target)).rejects.toThrow(/cannot write in/);
       return;
     }
-    const script = join(work, 'check-ro.mts');
+    // the child gets checkWritable as plain JS beside it: nobody may not be able to read this checkout
+    const js = ts.transpileModule(readFileSync('src/cli/node-files.ts', 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    writeFileSync(join(work, 'node-files.mjs'), js, { mode: 0o644 });
+    const script = join(work, 'check-ro.mjs');
     writeFileSync(
       script,
-      `import { checkWritable } from ${JSON.stringify(resolve('src/cli/node-files.ts'))};\n` +
+      `import { checkWritable } from './node-files.mjs';\n` +
         `try { await checkWritable(${JSON.stringify(target)}); console.log('written'); } catch (e) { console.log(e.message); }\n`,
+      { mode: 0o644 },
     );
-    chmodSync(script, 0o644);
-    const out = execFileSync(process.execPath, ['--import', createRequire(import.meta.url).resolve('tsx'), script], {
-      uid: 65534,
-      gid: 65534,
-      cwd: work,
-      encoding: 'utf8',
-    });
+    const out = execFileSync(process.execPath, [script], { uid: 65534, gid: 65534, cwd: work, encoding: 'utf8' });
     expect(out).toMatch(/--out .*ro\/x\.able\.json: cannot write in .*ro \(EACCES\)/);
   });
 });
