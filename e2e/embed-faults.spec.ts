@@ -1,15 +1,10 @@
 import { expect, type Page, test } from '@playwright/test';
+import { routeFakeHub, startHubEmbed, TINY_LLAMA_FILES as FILES } from './fake-hub';
 
 // The embedding worker's faults and cancel, on the tiny Llama (as in embed.spec.ts). Faults come from
 // the e2e build's hook (window.__ableEmbedTest, src/app/embed/embed.worker.ts withTestHook; dropped
 // from production builds): at the first event of a step the worker crashes, fails an allocation, or
 // keeps its thread busy for a while, as a long synchronous graph build or probe run does.
-const FILES = [
-  'test/fixtures/tiny/llama/config.json',
-  'test/fixtures/tiny/llama/model.safetensors',
-  'test/fixtures/tiny/tokenizers/llama2/tokenizer.json',
-  'test/fixtures/tiny/tokenizers/llama2/tokenizer_config.json',
-];
 type Hook = { at: 'check' | 'download' | 'open' | 'session' | 'probe'; action: 'crash' | 'oom' | 'hold' | 'vanish'; ms?: number } | null;
 
 const setHook = (page: Page, hook: Hook) =>
@@ -104,40 +99,14 @@ for (const at of ['open', 'session', 'probe'] as const) {
 }
 
 test('cancel during the download stops it: no further requests, and the app stays usable', async ({ page, context }) => {
-  const endpoint = 'https://hub.example.test';
   const repo = 'tiny-random/llama-e2e';
-  const sha = 'b'.repeat(40);
-  const { readFileSync } = await import('node:fs');
-  const { basename } = await import('node:path');
-  const files = new Map(FILES.map((f) => [basename(f), readFileSync(f)]));
-  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Content-Range, Content-Length' };
-  const asked: string[] = [];
   let release: () => void = () => {};
-  const held = new Promise<void>((r) => {
+  const hold = new Promise<void>((r) => {
     release = r;
   });
-  await context.route(`${endpoint}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (route.request().method() === 'OPTIONS') return route.fulfill({ status: 204, headers: { ...cors, 'Access-Control-Allow-Headers': '*' } });
-    asked.push(url.pathname);
-    if (url.pathname === `/api/models/${repo}/revision/main` || url.pathname === `/api/models/${repo}/revision/${sha}`) {
-      const siblings = [...files].map(([rfilename, b]) => ({ rfilename, size: b.length }));
-      return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify({ sha, siblings }) });
-    }
-    // every file download hangs until the test lets it go
-    await held;
-    const m = new RegExp(`^/${repo}/resolve/${sha}/(.+)$`).exec(url.pathname);
-    const body = m ? files.get(decodeURIComponent(m[1])) : undefined;
-    if (!body) return route.fulfill({ status: 404, headers: cors, body: 'not found' }).catch(() => {});
-    return route.fulfill({ status: 200, headers: { ...cors, 'Content-Length': String(body.length) }, body }).catch(() => {});
-  });
-  await page.goto('/');
-  await page.getByTestId('embed-open').click();
-  await page.getByTestId('embed-mode-hub').check();
-  await page.getByTestId('embed-hub-id').fill(repo);
-  await page.getByTestId('embed-endpoint').fill(endpoint);
-  await page.getByTestId('embed-backend').selectOption('wasm');
-  await page.getByTestId('embed-start').click();
+  // every file download hangs until the test lets it go
+  const { asked } = await routeFakeHub(context, { repo, sha: 'b'.repeat(40), hold });
+  await startHubEmbed(page, repo);
   await expect(page.getByTestId('embed-status')).toHaveAttribute('data-phase', 'download');
   await expect.poll(() => asked.some((p) => p.includes('/resolve/'))).toBe(true);
   await page.getByTestId('embed-cancel').click();

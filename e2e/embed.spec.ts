@@ -9,18 +9,13 @@ import { toFloat16Bits } from '../src/atlas/float16';
 import { type Atlas, readAtlas } from '../src/atlas/format';
 import { queryKnn } from '../src/atlas/knn';
 import { loadServedAtlas } from './explorer-helpers';
+import { routeFakeHub, startHubEmbed, TINY_LLAMA_FILES as FILES } from './fake-hub';
 
 // In-tab embedding: the tiny Llama (test/fixtures/tiny/llama with the Llama 2 tokenizer), uploaded
 // as separate files, embedded by the app's worker, must give the vector that the same code path
 // (openModel + embedModel + createAttributionSession) gives in Node on onnxruntime-node. The Node
 // side runs as `able embed` in a child process: Playwright's loader cannot import the probe set's
 // JSON module, and the CLI is exactly that code path. Expectations come from the served atlas.
-const FILES = [
-  'test/fixtures/tiny/llama/config.json',
-  'test/fixtures/tiny/llama/model.safetensors',
-  'test/fixtures/tiny/tokenizers/llama2/tokenizer.json',
-  'test/fixtures/tiny/tokenizers/llama2/tokenizer_config.json',
-];
 
 let nodeRef: EmbeddingRecord | null = null;
 async function nodeEmbedding(): Promise<EmbeddingRecord> {
@@ -135,35 +130,11 @@ test('in-tab embedding refuses incomplete input with a clear message', async ({ 
 
 test('in-tab embedding from a hub id (a mocked hub endpoint) equals the Node result', async ({ page, context }) => {
   // The worker's requests go through the context's routes: a fake endpoint laid out as the hub is.
-  const endpoint = 'https://hub.example.test';
   const repo = 'tiny-random/llama-e2e';
   const sha = 'a'.repeat(40);
-  const files = new Map(FILES.map((f) => [basename(f), readFileSync(f)]));
-  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Content-Range, Content-Length' };
-  const asked: string[] = [];
-  await context.route(`${endpoint}/**`, async (route) => {
-    const url = new URL(route.request().url());
-    asked.push(url.pathname);
-    if (route.request().method() === 'OPTIONS')
-      return route.fulfill({ status: 204, headers: { ...cors, 'Access-Control-Allow-Headers': '*' } });
-    // the worker lists `main`, then lists again at the commit it resolved to (as the hub allows)
-    if (url.pathname === `/api/models/${repo}/revision/main` || url.pathname === `/api/models/${repo}/revision/${sha}`) {
-      const siblings = [...files].map(([rfilename, b]) => ({ rfilename, size: b.length }));
-      return route.fulfill({ status: 200, headers: cors, contentType: 'application/json', body: JSON.stringify({ sha, siblings }) });
-    }
-    const m = new RegExp(`^/${repo}/resolve/${sha}/(.+)$`).exec(url.pathname);
-    const body = m ? files.get(decodeURIComponent(m[1])) : undefined;
-    if (!body) return route.fulfill({ status: 404, headers: cors, body: 'not found' });
-    return route.fulfill({ status: 200, headers: { ...cors, 'Content-Length': String(body.length) }, body });
-  });
+  const { asked } = await routeFakeHub(context, { repo, sha });
   const ref = await nodeEmbedding();
-  await page.goto('/');
-  await page.getByTestId('embed-open').click();
-  await page.getByTestId('embed-mode-hub').check();
-  await page.getByTestId('embed-hub-id').fill(repo);
-  await page.getByTestId('embed-endpoint').fill(endpoint);
-  await page.getByTestId('embed-backend').selectOption('wasm');
-  await page.getByTestId('embed-start').click();
+  await startHubEmbed(page, repo);
   await expect(page.getByTestId('embed-result').or(page.getByTestId('embed-error'))).toBeVisible({ timeout: 170_000 });
   if (await page.getByTestId('embed-error').isVisible()) throw new Error(`hub embedding failed: ${await page.getByTestId('embed-error').textContent()}`);
   expect(asked).toContain(`/${repo}/resolve/${sha}/model.safetensors`);
