@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from './main';
 
 const out = mkdtempSync(join(tmpdir(), 'able-lab-'));
@@ -39,5 +39,14 @@ describe('able lab', () => {
     expect(last.n).toBe(161);
     expect(last.tau).toBeCloseTo(1, 12);
     expect(await main(['lab', 'convergence', '--aggregations', 'nope', '--out', out])).toBe(1);
+  });
+
+  it('refuses a nonsense thread count before any run', async () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(await main(['lab', 'ablate', '--run', 'gxi', '--threads', 'abc', '--out', out])).toBe(1);
+    expect(err.mock.calls.flat().join('\n')).toContain('--threads: "abc" is not a whole number of threads >= 1');
+    expect(await main(['lab', 'ablate', '--run', 'nope', '--out', out])).toBe(1);
+    expect(err.mock.calls.flat().join('\n')).toContain('unknown run "nope"');
+    err.mockRestore();
   });
 });

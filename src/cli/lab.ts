@@ -16,7 +16,7 @@ import { aggregate, aggregationGrid, aggregationName, probeBlocks, splitBlocks, 
 import { flag } from './args.ts';
 import { readEmbeddings, readLab } from './atlas-commands.ts';
 import { commands } from './commands.ts';
-import { type EmbedCliOptions, embedFromInput } from './embed.ts';
+import { type EmbedCliOptions, embedFromInput, embedOptionsFromArgs } from './embed.ts';
 import { readJsonFile } from './input-files.ts';
 import { replaceFiles } from './node-files.ts';
 
@@ -140,7 +140,7 @@ commands.push({
     const lab = readLab(labPath) as unknown as (LabModel & { path?: string })[];
     const rawDir = flag(args, '--raw') ?? 'lab/ablate/raw';
     const outDir = flag(args, '--out') ?? 'lab/ablate';
-    const threads = flag(args, '--threads') ? Number(flag(args, '--threads')) : undefined;
+    const threads = embedOptionsFromArgs(args).threads;
     const runs = (flag(args, '--run') ?? '').split(',').filter(Boolean).map(parseRun);
     const only = (flag(args, '--only') ?? '').split(',').filter(Boolean);
     for (const run of runs) {
@@ -279,7 +279,7 @@ commands.push({
     const lab = readLab(flag(args, '--lab') ?? 'lab/lab.json') as unknown as (LabModel & { path?: string; metrics?: Record<string, unknown> })[];
     const outDir = flag(args, '--out') ?? 'lab/ablate';
     const rawDir = flag(args, '--raw') ?? 'lab/ablate/raw';
-    const threads = flag(args, '--threads') ? Number(flag(args, '--threads')) : undefined;
+    const threads = embedOptionsFromArgs(args).threads;
     const only = (flag(args, '--only') ?? '').split(',').filter(Boolean);
     const eps = flag(args, '--eps') ? flag(args, '--eps')!.split(',').map(Number) : STABILITY_EPS;
     if (eps.some((e) => !(e > 0 && e < 1))) throw new Error(`--eps: every value must be in (0, 1), got ${flag(args, '--eps')}`);
