@@ -44,7 +44,13 @@ export function ablationSvg(ranked: Ranked[]): string {
   const H = 420;
   const m = { l: 60, r: 20, t: 30, b: 50 };
   const x = scaleLinear().domain([0, 1]).range([m.l, W - m.r]);
-  const pts = ranked.filter((r) => r.selection.quantOrder !== null && r.selection.m3Auc !== null);
+  // only variants that cover every selection model are comparable; v1 drawn last, on top
+  const full = Math.max(...ranked.map((r) => r.selection.models));
+  const isV1 = (r: Ranked) => r.name === 'gxi-v1-stored signed/none/l1/uniform';
+  const pts = ranked
+    .filter((r) => r.selection.models === full && r.selection.quantOrder !== null && r.selection.m3Auc !== null)
+    .sort((a, b) => Number(isV1(a)) - Number(isV1(b)));
+  const top = ranked.find((r) => r.selection.models === full);
   const ys = pts.map((r) => r.selection.m3Auc!);
   const y = scaleLinear()
     .domain([Math.min(0.5, ...ys), 1])
@@ -58,9 +64,11 @@ export function ablationSvg(ranked: Ranked[]): string {
     `<text x="${(W + m.l) / 2}" y="${H - 12}" text-anchor="middle">share of (re-quantization, fine-tune/merge) pairs with the re-quantization nearer</text>`,
     `<text transform="translate(16,${(H - m.b + m.t) / 2}) rotate(-90)" text-anchor="middle">within-family lineage ROC-AUC</text>`,
     ...pts.map(
-      (r, i) =>
-        `<circle cx="${x(r.selection.quantOrder!).toFixed(1)}" cy="${y(r.selection.m3Auc!).toFixed(1)}" r="${i === 0 ? 6 : 3.5}" fill="${i === 0 ? '#d62728' : r.name.startsWith('gxi-v1-stored signed/none/l1/uniform') && !r.name.includes('centred') ? '#1f77b4' : '#888'}" fill-opacity="0.8"><title>${esc(r.name)}</title></circle>`,
+      (r) =>
+        `<circle cx="${x(r.selection.quantOrder!).toFixed(1)}" cy="${y(r.selection.m3Auc!).toFixed(1)}" r="${r === top || isV1(r) ? 6 : 3.5}" fill="${r === top ? '#d62728' : isV1(r) ? '#1f77b4' : '#888'}" fill-opacity="0.8"><title>${esc(r.name)}</title></circle>`,
     ),
+    `<text x="${W - m.r - 200}" y="${m.t + 12}" fill="#1f77b4">blue: v1</text>`,
+    `<text x="${W - m.r - 200}" y="${m.t + 26}" fill="#d62728">red: first by the pre-set order</text>`,
   ];
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">\n${parts.join('\n')}\n</svg>\n`;
 }
@@ -108,9 +116,9 @@ export function stabilitySvg(
     relations: { id: string; type: string; relativeWeightChange: number; distance: number }[];
   }[],
 ): string {
-  const W = 720;
+  const W = 840;
   const H = 440;
-  const m = { l: 60, r: 240, t: 30, b: 50 };
+  const m = { l: 60, r: 360, t: 30, b: 50 };
   const xs = results.flatMap((r) => [...r.points.map((p) => p.eps), ...r.relations.map((q) => q.relativeWeightChange)]).filter((v) => v > 0);
   const ys = results.flatMap((r) => [...r.points.map((p) => p.distance), ...r.relations.map((q) => q.distance)]).filter((v) => v > 0);
   const x = scaleLog()
