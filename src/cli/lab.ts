@@ -292,8 +292,13 @@ commands.push({
       return a;
     });
     const blocks = probeBlocks(PROBE_SET_V1);
-    const bases = realBases(lab).filter((id) => (!only.length || only.some((o) => id.includes(o))) && existsSync(lab.find((m) => m.id === id)!.path ?? ''));
-    if (!bases.length) throw new Error('no real base of the lab has its weights at hand (see --only and the lab list paths)');
+    // --only picks the bases to compute; the plot also keeps every other base whose runs are all there
+    const runPath = (base: string, e: number, seed: number) => join(outDir, 'stability', keyOf(base), `eps${e}-seed${seed}.json`);
+    const complete = (base: string) =>
+      existsSync(join(rawDir, 'gxi', `${keyOf(base)}.json`)) && eps.every((e) => Array.from({ length: nSeeds }, (_, i) => runPath(base, e, i + 1)).every((p) => existsSync(p)));
+    const wanted = (id: string) => (!only.length || only.some((o) => id.includes(o))) && existsSync(lab.find((m) => m.id === id)!.path ?? '');
+    const bases = realBases(lab).filter((id) => wanted(id) || complete(id));
+    if (!bases.some(wanted)) throw new Error('no real base of the lab has its weights at hand (see --only and the lab list paths)');
     const results = [];
     for (const base of bases) {
       const m = lab.find((x) => x.id === base)!;
@@ -307,7 +312,7 @@ commands.push({
       const runs: { eps: number; seed: number; file: RawFile }[] = [];
       for (const e of eps)
         for (let seed = 1; seed <= nSeeds; seed++) {
-          const p = join(dir, `eps${e}-seed${seed}.json`);
+          const p = runPath(base, e, seed);
           if (!existsSync(p)) {
             const f = await rawRun({ id: base, path: m.path! }, { kind: 'gxi' }, threads, (s) => perturbStore(s, e, seed));
             await replaceFiles([{ path: p, data: `${JSON.stringify(f)}\n` }]);
