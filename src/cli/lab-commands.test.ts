@@ -41,6 +41,22 @@ describe('able lab', () => {
     expect(await main(['lab', 'convergence', '--aggregations', 'nope', '--out', out])).toBe(1);
   });
 
+  it('stability: the committed SmolLM2 runs give a slope near 1 and the lab relations beside them', async () => {
+    // no weights needed: every run of the base is committed under lab/ablate/stability
+    expect(await main(['lab', 'stability', '--only', 'no-such-base', '--out', join(out, 'st'), '--raw', 'lab/ablate/raw'])).toBe(1);
+    const { cpSync } = await import('node:fs');
+    cpSync('lab/ablate/stability', join(out, 'st', 'stability'), { recursive: true });
+    expect(await main(['lab', 'stability', '--only', 'no-such-base', '--out', join(out, 'st'), '--raw', 'lab/ablate/raw', '--aggregations', 'v1'])).toBe(0);
+    const r = JSON.parse(readFileSync(join(out, 'st', 'stability.json'), 'utf8'));
+    const smol = r.results.find((x: { base: string }) => x.base === 'lab/smollm2-135m-instruct-q4_1');
+    expect(smol.points).toHaveLength(21);
+    expect(smol.fit.slope).toBeGreaterThan(0.7);
+    expect(smol.fit.slope).toBeLessThan(1.1);
+    // Q8_0's weight change (5.2e-3) moves the embedding less than Q4_0's (9.0e-2)
+    const rel = (suffix: string) => smol.relations.find((q: { id: string }) => q.id.endsWith(suffix)).distance;
+    expect(rel('-q8_0')).toBeLessThan(rel('-q4_0'));
+  });
+
   it('refuses a nonsense thread count before any run', async () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await main(['lab', 'ablate', '--run', 'gxi', '--threads', 'abc', '--out', out])).toBe(1);

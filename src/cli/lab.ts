@@ -298,7 +298,7 @@ commands.push({
       existsSync(join(rawDir, 'gxi', `${keyOf(base)}.json`)) && eps.every((e) => Array.from({ length: nSeeds }, (_, i) => runPath(base, e, i + 1)).every((p) => existsSync(p)));
     const wanted = (id: string) => (!only.length || only.some((o) => id.includes(o))) && existsSync(lab.find((m) => m.id === id)!.path ?? '');
     const bases = realBases(lab).filter((id) => wanted(id) || complete(id));
-    if (!bases.some(wanted)) throw new Error('no real base of the lab has its weights at hand (see --only and the lab list paths)');
+    if (!bases.length) throw new Error('no real base of the lab has its weights at hand or complete stability runs (see --only and the lab list paths)');
     const results = [];
     for (const base of bases) {
       const m = lab.find((x) => x.id === base)!;
