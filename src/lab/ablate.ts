@@ -2,7 +2,7 @@
 // on the lab with M1-M3 (metrics.ts), plus the output-based baselines on the same pairs. The selection
 // rule is fixed here, before any result: choose on the selection families, confirm on the rest.
 
-import { type LabModel, type M1Base, type M2Result, type M3Family, m1, m2, m3, realBases, type Similarity, similarityOf } from './metrics';
+import { type LabModel, lookup, type M1Base, type M2Result, type M3Family, m1, m2, m3, realBases, type Similarity, similarityOf } from './metrics';
 import { type Aggregation, aggregate, aggregationName, centreBy } from './variants';
 
 /** Per-probe word attributions of each model under one attribution (a stored v1 vector or a raw run). */
@@ -60,11 +60,10 @@ function median(x: number[]): number | null {
 function crossFamilyOf(s: Similarity, models: LabModel[]): number | null {
   const bases = realBases(models).filter((id) => s.ids.includes(id));
   const fam = (id: string) => models.find((m) => m.id === id)!.family;
-  const n = s.ids.length;
+  const at = lookup(s);
   const v: number[] = [];
   for (let i = 0; i < bases.length; i++)
-    for (let j = i + 1; j < bases.length; j++)
-      if (fam(bases[i]) !== fam(bases[j])) v.push(s.sim[s.ids.indexOf(bases[i]) * n + s.ids.indexOf(bases[j])]);
+    for (let j = i + 1; j < bases.length; j++) if (fam(bases[i]) !== fam(bases[j])) v.push(at(bases[i], bases[j]));
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
 }
 

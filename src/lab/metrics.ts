@@ -4,6 +4,7 @@
 //   M2 behavioural fidelity: Spearman of embedding distance against the lab's symmetric KL;
 //   M3 lineage: within-family ROC-AUC of direct lineage against the family's other pairs.
 // All take a similarity over the same ids (cosine of vectors, or minus a divergence for baselines).
+import { cosineMatrix } from '../atlas/knn';
 import { rocAuc, spearman } from '../atlas/metrics';
 
 export interface LabModel {
@@ -18,29 +19,13 @@ export interface Similarity {
   sim: Float64Array;
 }
 
+/** The cosine of every pair (the project's one cosine matrix, src/atlas/knn.ts). */
 export function similarityOf(vectors: Map<string, ArrayLike<number>>): Similarity {
-  const ids = [...vectors.keys()];
-  const v = ids.map((id) => vectors.get(id)!);
-  const n = ids.length;
-  const sim = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = i; j < n; j++) {
-      let ab = 0;
-      let aa = 0;
-      let bb = 0;
-      const a = v[i];
-      const b = v[j];
-      for (let k = 0; k < a.length; k++) {
-        ab += a[k] * b[k];
-        aa += a[k] * a[k];
-        bb += b[k] * b[k];
-      }
-      sim[i * n + j] = sim[j * n + i] = aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
-    }
-  return { ids, sim };
+  return { ids: [...vectors.keys()], sim: cosineMatrix([...vectors.values()]) };
 }
 
-function lookup(s: Similarity): (a: string, b: string) => number {
+/** sim(a, b) by id; NaN when either is not covered. */
+export function lookup(s: Similarity): (a: string, b: string) => number {
   const at = new Map(s.ids.map((id, i) => [id, i]));
   const n = s.ids.length;
   return (a, b) => {

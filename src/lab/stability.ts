@@ -8,14 +8,11 @@ export interface StabilityPoint {
   distance: number;
 }
 
-const dist = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+/** ||a - b||: for unit vectors sqrt(2 (1 - cos)). */
+export function embeddingDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
   return Math.sqrt(s);
-};
-
-export function embeddingDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  return dist(a, b);
 }
 
 /** Least-squares slope and intercept of log10(distance) on log10(eps) over points with distance > 0. */
