@@ -232,12 +232,7 @@ commands.push({
     if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got "${flag(args, '--repeats')}"`);
     const { sources } = await loadSources(flag(args, '--embeddings') ?? 'lab/embeddings', rawDir);
     const wantSources = (flag(args, '--sources') ?? 'gxi-v1-stored').split(',');
-    const grid = aggregationGrid();
-    const aggs = (flag(args, '--aggregations') ?? 'v1').split(',').map((n) => {
-      const a = n === 'v1' ? V1_AGGREGATION : grid.find((g) => aggregationName(g) === n);
-      if (!a) throw new Error(`--aggregations: unknown "${n}" (e.g. ${aggregationName(grid[1])})`);
-      return a;
-    });
+    const aggs = aggregationsArg(args);
     const nProbes = PROBE_SET_V1.probes.length;
     const sizes = [5, 10, 20, 40, 80, 120, nProbes];
     const series = [];
@@ -259,6 +254,16 @@ commands.push({
     return 0;
   },
 });
+
+/** --aggregations v1,NAME,...: names as ablate.md writes them (sign/transform/norm/weight). */
+function aggregationsArg(args: string[]) {
+  const grid = aggregationGrid();
+  return (flag(args, '--aggregations') ?? 'v1').split(',').map((n) => {
+    const a = n === 'v1' ? V1_AGGREGATION : grid.find((g) => aggregationName(g) === n);
+    if (!a) throw new Error(`--aggregations: unknown "${n}" (e.g. ${aggregationName(grid[1])})`);
+    return a;
+  });
+}
 
 const STABILITY_EPS = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
 
@@ -285,12 +290,7 @@ commands.push({
     if (eps.some((e) => !(e > 0 && e < 1))) throw new Error(`--eps: every value must be in (0, 1), got ${flag(args, '--eps')}`);
     const nSeeds = Number(flag(args, '--seeds') ?? 3);
     if (!Number.isInteger(nSeeds) || nSeeds < 1) throw new Error(`--seeds must be a positive integer, got "${flag(args, '--seeds')}"`);
-    const grid = aggregationGrid();
-    const aggs = (flag(args, '--aggregations') ?? 'v1').split(',').map((n) => {
-      const a = n === 'v1' ? V1_AGGREGATION : grid.find((g) => aggregationName(g) === n);
-      if (!a) throw new Error(`--aggregations: unknown "${n}"`);
-      return a;
-    });
+    const aggs = aggregationsArg(args);
     const blocks = probeBlocks(PROBE_SET_V1);
     // --only picks the bases to compute; the plot also keeps every other base whose runs are all there
     const runPath = (base: string, e: number, seed: number) => join(outDir, 'stability', keyOf(base), `eps${e}-seed${seed}.json`);
