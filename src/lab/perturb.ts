@@ -1,20 +1,12 @@
 // `able lab stability`'s perturbation: every weight tensor plus Gaussian noise of relative size eps
 // (noise RMS = eps x the tensor's RMS), seeded per tensor name so a run is the same everywhere.
-import { decodeFloat16 } from '../atlas/float16';
-import type { StoredTensor, WeightStore } from '../models/store';
+import { type StoredTensor, toFloat32, type WeightStore } from '../models/store';
 import { mulberry32, seedFromString } from '../atlas/random';
 
-function toFloat32(t: StoredTensor & { bytes: Uint8Array }): Float32Array {
-  const b = t.bytes;
-  if (t.dtype === 'float16') return decodeFloat16(b);
-  if (t.dtype === 'bfloat16') {
-    const out = new Float32Array(b.byteLength / 2);
-    const u = new Uint32Array(out.buffer);
-    for (let i = 0; i < out.length; i++) u[i] = (b[2 * i] | (b[2 * i + 1] << 8)) << 16;
-    return out;
-  }
-  // copy: the source bytes may be a view into a file buffer that others read
-  return new Float32Array(b.slice().buffer, 0, b.byteLength / 4);
+/** The tensor's values as a Float32Array (a copy where its bytes are not 4-byte aligned). */
+function values(t: StoredTensor): Float32Array {
+  const { bytes } = toFloat32(t);
+  return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float32Array(bytes.slice().buffer);
 }
 
 /** One noise stream per tensor: the run's seed mixed with the FNV-1a of the tensor's name. */
@@ -44,7 +36,7 @@ export function perturbStore(store: WeightStore, eps: number, seed: number): Wei
     async get(name) {
       const t = await store.get(name);
       if (!('bytes' in t)) throw new Error(`${store.file}: tensor '${name}' is already file-backed; perturb before mapping`);
-      const y = perturbValues(toFloat32(t), eps, tensorSeed(name, seed));
+      const y = perturbValues(values(t), eps, tensorSeed(name, seed));
       return { dtype: 'float32', shape: t.shape, bytes: new Uint8Array(y.buffer) };
     },
   };

@@ -2,7 +2,7 @@
 // handed out as stored (float32/16/bf16 bytes, no copy); GGUF stores (gguf-store.ts) dequantize.
 import type { WeightFileRef } from '../engine/index.ts';
 import type { SafetensorsFile } from '../weights/index.ts';
-import { WeightsError } from '../weights/index.ts';
+import { halfToFloat, WeightsError } from '../weights/index.ts';
 
 export type StoredDType = 'float32' | 'float16' | 'bfloat16';
 
@@ -47,4 +47,20 @@ export function safetensorsStore(files: SafetensorsFile[]): WeightStore {
       return { dtype, shape: t.shape, bytes: t.data };
     },
   };
+}
+
+/** A tensor as float32 bytes (float16/bfloat16 widen exactly; float32 is handed back as is). */
+export function toFloat32(t: StoredTensor): StoredTensor & { bytes: Uint8Array } {
+  if (!('bytes' in t)) throw new Error('toFloat32: the tensor is file-backed (already float32 in a mapped file)');
+  if (t.dtype === 'float32') return t;
+  const n = t.bytes.byteLength / 2;
+  const src = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);
+  const out = new Float32Array(n);
+  if (t.dtype === 'float16') for (let i = 0; i < n; i++) out[i] = halfToFloat(src.getUint16(2 * i, true));
+  else {
+    // bfloat16 is the top half of a float32
+    const bits = new Uint32Array(out.buffer);
+    for (let i = 0; i < n; i++) bits[i] = src.getUint16(2 * i, true) << 16;
+  }
+  return { dtype: 'float32', shape: t.shape, bytes: new Uint8Array(out.buffer) };
 }

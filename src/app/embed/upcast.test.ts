@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toFloat32 } from './upcast';
+import { toFloat32 } from '../../models/store';
 
 const le16 = (xs: number[]) => new Uint8Array(Uint16Array.from(xs).buffer);
 
