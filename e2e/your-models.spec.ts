@@ -4,8 +4,8 @@ import { expect, type Page, test } from '@playwright/test';
 // "Your models": embeddings kept in IndexedDB across reloads. Seeded through the app's own import
 // with embedding files our pipeline wrote (lab/embeddings, same spec as the served atlas): computing
 // one in the tab takes minutes on SwiftShader, and the in-tab path is covered by embed.spec.ts.
-const A = 'lab/embeddings/lab__gemma-3-270m-q4_0.76fc47f7a893.able.json';
-const B = 'lab/embeddings/lab__gemma-3-270m-q5_0.76fc47f7a893.able.json';
+const A = 'lab/embeddings/lab__gemma-3-270m-q4_0.4f296bb80183.able.json';
+const B = 'lab/embeddings/lab__gemma-3-270m-q5_0.4f296bb80183.able.json';
 const label = (f: string) => f.split('/').pop()!.replace(/\.able\.json$/, '');
 
 async function openPanel(page: Page) {

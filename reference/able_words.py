@@ -42,8 +42,18 @@ def word_attributions(context, spans, special, target_mask, token_attr):
     return words, align_to_words(keep, token_attr, words)
 
 
-def embedding(per_probe):
-    """Section 6: L1 per probe (an all-zero probe is an error), concatenate, unit L2."""
+def embedding(per_probe, version=1):
+    """Section 6 (v1): L1 per probe (an all-zero probe is an error), concatenate, unit L2.
+    v2 (docs/method.md): L2 per probe times sqrt(the probe's word count), concatenate, unit L2."""
+    if version == 2:
+        parts = []
+        for a in per_probe:
+            n = np.sqrt((a * a).sum())
+            if n == 0:
+                raise ValueError("all-zero attributions on a probe")
+            parts.append(a / n * np.sqrt(len(a)))
+        v = np.concatenate(parts)
+        return v / np.linalg.norm(v)
     parts = []
     for a in per_probe:
         n = np.abs(a).sum()

@@ -138,6 +138,8 @@ def run_model(name, path, probes, methods=("gxi",)):
         # `embedding` is gxi (as before); `embeddings` has one vector per --methods entry
         "embedding": f32(embedding(gxi_vecs)),
         "embeddings": {m: f32(embedding(word_vecs[m])) for m in methods},
+        # method v2 (docs/method.md): the same word attributions, L2 per probe times sqrt(words)
+        "embeddingsV2": {m: f32(embedding(word_vecs[m], version=2)) for m in methods},
         "timings": {"loadS": load_s, "methodS": method_s, "totalS": time.time() - t0},
     }
 

@@ -14,8 +14,8 @@ from scipy.stats import mannwhitneyu, spearmanr
 
 lab = json.load(open("lab/lab.json"))
 vec = {}
-for n in os.listdir("lab/embeddings"):
-    d = json.load(open(os.path.join("lab/embeddings", n)))
+for n in os.listdir("lab/embeddings-v1"):
+    d = json.load(open(os.path.join("lab/embeddings-v1", n)))
     vec[d["model"]["file"]] = np.frombuffer(base64.b64decode(d["vectorBase64"]), dtype="<f4").astype(np.float64)
 fam = {m["id"]: m["family"] for m in lab}
 edges = set()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateEmbedding, buildEmbedding, cosine, normalizeL1, probeWordAttributions } from './aggregate';
+import { aggregateEmbedding, buildEmbedding, cosine, normalizeL1, normalizeL2Words, probeWordAttributions, reaggregate } from './aggregate';
 
 describe('normalization (METHOD.md section 6)', () => {
   it('L1 per probe, signed', () => {
@@ -14,6 +14,7 @@ describe('normalization (METHOD.md section 6)', () => {
         { probeId: 'b', words: [2] },
       ],
       'm',
+      1,
     );
     const n = Math.sqrt(1.625);
     expect(v).toBeInstanceOf(Float32Array);
@@ -21,9 +22,35 @@ describe('normalization (METHOD.md section 6)', () => {
   });
 
   it('an all-zero or non-finite probe is an error naming probe and model', () => {
-    const zero = () => buildEmbedding([{ probeId: 'p1', words: [1] }, { probeId: 'p7', words: [0, 0] }], 'org/tiny');
+    const zero = () => buildEmbedding([{ probeId: 'p1', words: [1] }, { probeId: 'p7', words: [0, 0] }], 'org/tiny', 1);
     expect(zero).toThrow('model org/tiny, probe p7: all word attributions are zero');
     expect(() => normalizeL1([1, Number.NaN], 'p3', 'org/tiny')).toThrow('model org/tiny, probe p3: non-finite word attribution at word 1');
+  });
+
+  it('v2: L2 per probe times sqrt(word count), signed; zero and non-finite probes refused alike', () => {
+    // [3, -4]: L2 5, two words -> [3, -4] / 5 * sqrt(2)
+    expect(Array.from(normalizeL2Words([3, -4], 'p1', 'm'))).toEqual([(3 / 5) * Math.SQRT2, (-4 / 5) * Math.SQRT2]);
+    // probe a [3, -4] -> [0.6, -0.8] sqrt2 (squared norm 2); probe b [2] -> [1] (squared norm 1): total sqrt(3)
+    const v = buildEmbedding([{ probeId: 'a', words: [3, -4] }, { probeId: 'b', words: [2] }], 'm', 2);
+    expect(Array.from(v)).toEqual([0.6 * Math.SQRT2, -0.8 * Math.SQRT2, 1].map((x) => Math.fround(x / Math.sqrt(3))));
+    expect(() => buildEmbedding([{ probeId: 'p7', words: [0, 0] }], 'org/tiny', 2)).toThrow('model org/tiny, probe p7: all word attributions are zero');
+    expect(() => normalizeL2Words([Number.POSITIVE_INFINITY], 'p3', 'org/tiny')).toThrow('probe p3: non-finite word attribution at word 0');
+  });
+
+  it('reaggregate: a stored vector of either version gives the other version exactly', () => {
+    const probes = [
+      { probeId: 'a', words: [0.3, -1.2, 2.5] },
+      { probeId: 'b', words: [-0.01, 0.02] },
+      { probeId: 'c', words: [7] },
+    ];
+    const v1 = buildEmbedding(probes, 'm', 1);
+    const v2 = buildEmbedding(probes, 'm', 2);
+    const close = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
+    expect(close(reaggregate(v1, [3, 2, 1], 2, 'm'), v2)).toBeLessThan(1e-7);
+    expect(close(reaggregate(v2, [3, 2, 1], 1, 'm'), v1)).toBeLessThan(1e-7);
+    // the versions differ: probe b is small in L1 and L2 alike, but v2 weighs probe a by sqrt(3)
+    expect(close(v1, v2)).toBeGreaterThan(0.05);
+    expect(() => reaggregate(v1, [3, 2], 2, 'm')).toThrow('vector has 6 entries, the probe set\'s words are 5');
   });
 
   it('cosine by hand', () => {
@@ -58,9 +85,9 @@ describe('aggregateEmbedding', () => {
     // a: [2, 1, 9, 6] / 18; b: [1, -1] / 2 (the target token [7,12) is ignored)
     const raw = [2 / 18, 1 / 18, 9 / 18, 6 / 18, 0.5, -0.5];
     const n = Math.hypot(...raw);
-    expect(Array.from(aggregateEmbedding(probes, results, 'm'))).toEqual(raw.map((x) => Math.fround(x / n)));
-    expect(() => aggregateEmbedding(probes, results.slice(0, 1), 'm')).toThrow('1 probe results for 2 probes');
+    expect(Array.from(aggregateEmbedding(probes, results, 'm', 1))).toEqual(raw.map((x) => Math.fround(x / n)));
+    expect(() => aggregateEmbedding(probes, results.slice(0, 1), 'm', 1)).toThrow('1 probe results for 2 probes');
     const zero = [results[0], { spans: results[1].spans, tokenAttr: [0, 0, 50] }];
-    expect(() => aggregateEmbedding(probes, zero, 'org/x')).toThrow('model org/x, probe b: all word attributions are zero');
+    expect(() => aggregateEmbedding(probes, zero, 'org/x', 2)).toThrow('model org/x, probe b: all word attributions are zero');
   });
 });

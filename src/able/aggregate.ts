@@ -1,5 +1,6 @@
 // Token attributions -> word attributions -> normalized embedding (METHOD.md sections 5-6).
 import { alignToWords, segmentWords } from '../text/words';
+import type { MethodVersion } from './spec';
 import { type Span, selectTokens } from './targets';
 
 /**
@@ -24,27 +25,47 @@ export function probeWordAttributions(
   );
 }
 
-/** A / ||A||_1 (signed). All-zero or non-finite attributions are an error, never a zero vector. */
-export function normalizeL1(words: ArrayLike<number>, probeId: string, model: string): Float64Array {
-  let l1 = 0;
+function checkFinite(words: ArrayLike<number>, probeId: string, model: string): void {
   for (let i = 0; i < words.length; i++) {
     if (!Number.isFinite(words[i])) {
       throw new Error(`model ${model}, probe ${probeId}: non-finite word attribution at word ${i} (${words[i]})`);
     }
-    l1 += Math.abs(words[i]);
   }
-  if (l1 === 0) throw new Error(`model ${model}, probe ${probeId}: all word attributions are zero`);
+}
+
+/** A scaled by 1 / norm (signed). All-zero or non-finite attributions are an error, never a zero vector. */
+function scaleBy(words: ArrayLike<number>, norm: number, factor: number, probeId: string, model: string): Float64Array {
+  if (norm === 0) throw new Error(`model ${model}, probe ${probeId}: all word attributions are zero`);
   const out = new Float64Array(words.length);
-  for (let i = 0; i < words.length; i++) out[i] = words[i] / l1;
+  for (let i = 0; i < words.length; i++) out[i] = (words[i] / norm) * factor;
   return out;
 }
 
-/** L1 per probe, concatenation in the given (probe-set) order, unit L2 norm; stored as float32. */
+/** v1: A / ||A||_1. */
+export function normalizeL1(words: ArrayLike<number>, probeId: string, model: string): Float64Array {
+  checkFinite(words, probeId, model);
+  let l1 = 0;
+  for (let i = 0; i < words.length; i++) l1 += Math.abs(words[i]);
+  return scaleBy(words, l1, 1, probeId, model);
+}
+
+/** v2: A / ||A||_2 * sqrt(n): every word of the probe set weighs alike, whatever its probe's length. */
+export function normalizeL2Words(words: ArrayLike<number>, probeId: string, model: string): Float64Array {
+  checkFinite(words, probeId, model);
+  let ss = 0;
+  for (let i = 0; i < words.length; i++) ss += words[i] * words[i];
+  return scaleBy(words, Math.sqrt(ss), Math.sqrt(words.length), probeId, model);
+}
+
+const PER_PROBE: Record<MethodVersion, typeof normalizeL1> = { 1: normalizeL1, 2: normalizeL2Words };
+
+/** The version's per-probe normalization, concatenation in the given (probe-set) order, unit L2 norm; stored as float32. */
 export function buildEmbedding(
   probes: readonly { probeId: string; words: ArrayLike<number> }[],
   model: string,
+  version: MethodVersion,
 ): Float32Array {
-  const parts = probes.map((p) => normalizeL1(p.words, p.probeId, model));
+  const parts = probes.map((p) => PER_PROBE[version](p.words, p.probeId, model));
   const dim = parts.reduce((n, p) => n + p.length, 0);
   const out = new Float64Array(dim);
   let off = 0;
@@ -59,6 +80,28 @@ export function buildEmbedding(
   const f32 = new Float32Array(dim);
   for (let i = 0; i < dim; i++) f32[i] = out[i] / l2;
   return f32;
+}
+
+/** The number of words of each probe's context: the lengths of an embedding's per-probe blocks. */
+export function probeWordCounts(probes: readonly { context: string }[]): number[] {
+  return probes.map((p) => segmentWords(p.context).length);
+}
+
+/**
+ * An embedding under another method version, from its stored vector alone. Both versions scale each
+ * probe's block of word attributions by a positive factor, so a stored block is the model's word
+ * attributions up to that factor, and the other version's normalization of it is exact.
+ */
+export function reaggregate(vector: ArrayLike<number>, wordCounts: readonly number[], version: MethodVersion, model: string): Float32Array {
+  const dim = wordCounts.reduce((a, b) => a + b, 0);
+  if (dim !== vector.length) throw new Error(`model ${model}: vector has ${vector.length} entries, the probe set's words are ${dim}`);
+  let off = 0;
+  const blocks = wordCounts.map((n, i) => {
+    const words = Array.prototype.slice.call(vector, off, off + n) as number[];
+    off += n;
+    return { probeId: `#${i}`, words };
+  });
+  return buildEmbedding(blocks, model, version);
 }
 
 /** The one cosine of the project (aggregation checks, kNN, layout, the app); a zero vector gives 0. */
@@ -83,11 +126,12 @@ export interface ProbeTokenResult {
   tokenAttr: ArrayLike<number>;
 }
 
-/** The whole pipeline after the model: align each probe to words, L1 per probe, concatenate, L2. */
+/** The whole pipeline after the model: align each probe to words, normalize per probe (by version), concatenate, L2. */
 export function aggregateEmbedding(
   probes: readonly { id: string; context: string }[],
   results: readonly ProbeTokenResult[],
   model: string,
+  version: MethodVersion,
 ): Float32Array {
   if (probes.length !== results.length) {
     throw new Error(`model ${model}: ${results.length} probe results for ${probes.length} probes`);
@@ -98,5 +142,6 @@ export function aggregateEmbedding(
       words: probeWordAttributions(p.context, results[i].spans, results[i].tokenAttr, p.id),
     })),
     model,
+    version,
   );
 }

@@ -6,7 +6,7 @@ import { aggregateEmbedding, type ProbeTokenResult } from './aggregate';
 import { igAlphas, tokenAttributions } from './attribution';
 import type { Probe, ProbeSet } from './probes/index';
 import { probeSetRef } from './probes/index';
-import { type AbleSpec, type AttributionMethod, makeSpec, specHash } from './spec';
+import { type AbleSpec, type AttributionMethod, makeSpec, type MethodVersion, specHash } from './spec';
 import { selectTokens } from './targets';
 
 /** A compiled attribution graph for a fixed length T and batch B (see src/models). */
@@ -79,13 +79,15 @@ export async function embedModel(opts: {
   hiddenSize: number;
   probes: ProbeSet;
   method: AttributionMethod;
+  /** The aggregation's method version (default: the current one). */
+  version?: MethodVersion;
   onProgress?: (p: EmbedProgress) => void;
   onProbe?: (r: ProbeRaw) => void;
   now?: () => number;
 }): Promise<EmbedResult> {
   const { tokenizer, probes, method, modelName } = opts;
   const now = opts.now ?? (() => performance.now());
-  const spec = makeSpec({ probeSet: await probeSetRef(probes), attribution: method });
+  const spec = makeSpec({ probeSet: await probeSetRef(probes), attribution: method, version: opts.version });
   const H = opts.hiddenSize;
 
   const prepared: Prepared[] = probes.probes.map((probe) => {
@@ -146,7 +148,7 @@ export async function embedModel(opts: {
     }
   }
 
-  const vector = aggregateEmbedding(probes.probes, results, modelName);
+  const vector = aggregateEmbedding(probes.probes, results, modelName, spec.methodVersion);
   return { spec, specHash: await specHash(spec), vector, targetLogProbs: logProbs, probeTimingsMs: timings, provider, sessionMs };
 }
 

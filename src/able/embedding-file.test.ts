@@ -17,6 +17,7 @@ async function sample(): Promise<EmbeddingRecord> {
       { probeId: 'p002', words: [1e-3, 2] },
     ],
     'org/tiny',
+    spec.methodVersion,
   );
   return {
     format: 'able-embedding/1',

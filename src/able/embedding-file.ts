@@ -15,6 +15,8 @@ export interface EmbeddingRecord {
   computed: { where: string; date: string; wallTimeS: number; peakRssMiB?: number };
   probeTimingsMs: number[];
   targetLogProbs: number[];
+  /** Set when the vector was re-aggregated from a file of another method version (no model run). */
+  reaggregated?: { fromSpecHash: string; date: string };
   dim: number;
   vector: Float32Array;
 }
@@ -146,7 +148,12 @@ export async function validateEmbedding(o: Record<string, unknown>): Promise<Emb
   if (Math.abs(Math.sqrt(n2) - 1) > NORM_TOLERANCE) {
     throw new Error(`vector: L2 norm is ${Math.sqrt(n2)}, expected 1 (an ABLE embedding is unit-normalized)`);
   }
-  const known = ['format', 'spec', 'specHash', 'model', 'engine', 'computed', 'probeTimingsMs', 'targetLogProbs', 'dim', 'vector'];
+  if (o.reaggregated !== undefined) {
+    const r = obj(o.reaggregated, 'reaggregated');
+    if (typeof r.fromSpecHash !== 'string' || !/^[0-9a-f]{64}$/.test(r.fromSpecHash)) throw new Error('reaggregated.fromSpecHash: expected 64 lowercase hex digits');
+    if (typeof r.date !== 'string' || Number.isNaN(Date.parse(r.date))) throw new Error('reaggregated.date: expected an ISO date');
+  }
+  const known = ['format', 'spec', 'specHash', 'model', 'engine', 'computed', 'probeTimingsMs', 'targetLogProbs', 'reaggregated', 'dim', 'vector'];
   const extra = Object.keys(o).filter((k) => !known.includes(k));
   if (extra.length > 0) throw new Error(`${extra[0]}: unknown field`);
   return o as unknown as EmbeddingRecord;

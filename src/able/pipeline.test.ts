@@ -46,13 +46,16 @@ describe('localIdentity', () => {
 });
 
 describe('specInputs', () => {
-  it('reads the probe set and the attribution from a spec', async () => {
-    const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1), attribution: { kind: 'ig', steps: 8 } });
-    const { probes, method } = await specInputs(spec);
-    expect(probes).toBe(PROBE_SET_V1);
-    expect(method).toEqual({ kind: 'ig', steps: 8 });
-    expect(await specHash(spec)).toBe((await checkedSpec(probes, method)).specHash);
-    expect(await specInputs(null)).toEqual({ probes: PROBE_SET_V1, method: { kind: 'gxi' } });
+  it('reads the probe set, the attribution and the method version from a spec', async () => {
+    for (const version of [1, 2] as const) {
+      const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1), attribution: { kind: 'ig', steps: 8 }, version });
+      const inputs = await specInputs(spec);
+      expect(inputs.probes).toBe(PROBE_SET_V1);
+      expect(inputs.method).toEqual({ kind: 'ig', steps: 8 });
+      expect(inputs.version).toBe(version);
+      expect(await specHash(spec)).toBe((await checkedSpec(inputs.probes, inputs.method, undefined, inputs.version)).specHash);
+    }
+    expect(await specInputs(null)).toEqual({ probes: PROBE_SET_V1, method: { kind: 'gxi' }, version: 2 });
   });
   it('refuses a probe set this build does not carry, naming the field', async () => {
     const spec = makeSpec({ probeSet: { id: 'v9', sha256: 'a'.repeat(64) } });

@@ -12,7 +12,7 @@ import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
 import { checkMemory } from './memory.ts';
 import { type OpenModelOptions, openModel } from './open-model.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from './probes/index.ts';
-import { type AbleSpec, type AttributionMethod, assertComparable, makeSpec, parseAttribution, specHash } from './spec.ts';
+import { type AbleSpec, type AttributionMethod, assertComparable, CURRENT_METHOD_VERSION, makeSpec, type MethodVersion, parseAttribution, specHash } from './spec.ts';
 
 const base = (name: string) => name.split(/[\\/]/).pop() ?? name;
 
@@ -46,8 +46,9 @@ export async function checkedSpec(
   probes: ProbeSet,
   method: AttributionMethod,
   expect?: { specHash: string; label: string },
+  version?: MethodVersion,
 ): Promise<{ spec: AbleSpec; specHash: string }> {
-  const spec = makeSpec({ probeSet: await probeSetRef(probes), attribution: method });
+  const spec = makeSpec({ probeSet: await probeSetRef(probes), attribution: method, version });
   const hash = await specHash(spec);
   if (expect) assertComparable({ specHash: hash, label: 'this embedding' }, expect);
   return { spec, specHash: hash };
@@ -64,6 +65,8 @@ export interface PipelineOptions {
   runtime: Runtime;
   probes: ProbeSet;
   method: AttributionMethod;
+  /** The method version (default: the current one). */
+  version?: MethodVersion;
   /** onnxruntime intra-op threads (Node; the web binding reads env.wasm.numThreads). */
   threads?: number;
   /** The memory this run may use (the machine's, the tab's); a model estimated above it is refused before loading. */
@@ -87,7 +90,7 @@ export interface PipelineOptions {
 }
 
 export async function runPipeline(o: PipelineOptions): Promise<{ record: EmbeddingRecord; embedMs: number }> {
-  const checked = await checkedSpec(o.probes, o.method, o.expect);
+  const checked = await checkedSpec(o.probes, o.method, o.expect, o.version);
 
   o.onPhase?.('open', 'reading the weights and the tokenizer');
   const limit = o.memoryLimit;
@@ -104,6 +107,7 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
     hiddenSize: opened.spec.hidden,
     probes: o.probes,
     method: o.method,
+    version: o.version,
     sessions: (T, B, maxTargets) => {
       sessions++;
       o.onSession?.(T, sessions);
@@ -141,14 +145,16 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
 const KNOWN_PROBE_SETS: ProbeSet[] = [PROBE_SET_V1];
 
 /**
- * What a spec asks to compute: its probe set (one this build carries, matched by sha256) and its
- * attribution method. No spec: the defaults (probe set v1, gxi).
+ * What a spec asks to compute: its probe set (one this build carries, matched by sha256), its
+ * attribution method and its method version. No spec: the defaults (probe set v1, gxi, the current version).
  */
-export async function specInputs(spec: AbleSpec | null | undefined): Promise<{ probes: ProbeSet; method: AttributionMethod }> {
-  if (!spec) return { probes: PROBE_SET_V1, method: { kind: 'gxi' } };
+export async function specInputs(
+  spec: AbleSpec | null | undefined,
+): Promise<{ probes: ProbeSet; method: AttributionMethod; version: MethodVersion }> {
+  if (!spec) return { probes: PROBE_SET_V1, method: { kind: 'gxi' }, version: CURRENT_METHOD_VERSION };
   for (const set of KNOWN_PROBE_SETS) {
     const ref = await probeSetRef(set);
-    if (ref.sha256 === spec.probeSet.sha256) return { probes: set, method: parseAttribution(spec.attribution) };
+    if (ref.sha256 === spec.probeSet.sha256) return { probes: set, method: parseAttribution(spec.attribution), version: spec.methodVersion };
   }
   throw new Error(
     `spec.probeSet: probe set "${spec.probeSet.id}" (sha256 ${spec.probeSet.sha256.slice(0, 12)}…) is not one this build carries ` +

@@ -21,7 +21,7 @@ describe('canonical JSON and sha256', () => {
 });
 
 describe('spec hash', () => {
-  const base = makeSpec({ probeSet: { id: 'v1', sha256: ZERO } });
+  const base = makeSpec({ probeSet: { id: 'v1', sha256: ZERO }, version: 1 });
 
   it('equals the sha256 of the canonical JSON computed by Python (json.dumps sort_keys, compact)', async () => {
     expect(canonicalJson(base)).toBe(
@@ -29,6 +29,13 @@ describe('spec hash', () => {
         `"normalization":"l1-per-probe+l2","probeSet":{"id":"v1","sha256":"${ZERO}"}}`,
     );
     expect(await specHash(base)).toBe('60a1feb5c8f3045471564dad8c21a98df05f8ac3add29bb7d8eac1b6beb79faa');
+    // v2, the default: only methodVersion and normalization differ
+    const v2 = makeSpec({ probeSet: { id: 'v1', sha256: ZERO } });
+    expect(canonicalJson(v2)).toBe(
+      '{"alignment":"char-overlap","attribution":"gxi","dtype":"float32","methodVersion":2,' +
+        `"normalization":"l2-per-probe+sqrt-words+l2","probeSet":{"id":"v1","sha256":"${ZERO}"}}`,
+    );
+    expect(await specHash(v2)).toBe('3b4fc65247d6d2f7f27897c4ddc059a4582ef2351b8154cc2e00db22695556f0');
   });
 
   it('is stable under key order and repeated calls', async () => {
@@ -49,7 +56,7 @@ describe('spec hash', () => {
       { ...base, dtype: 'float64' },
       { ...base, alignment: 'x' as 'char-overlap' },
       { ...base, normalization: 'x' as 'l1-per-probe+l2' },
-      { ...base, methodVersion: 2 as 1 },
+      { ...base, methodVersion: 2, normalization: 'l2-per-probe+sqrt-words+l2' },
     ];
     const hashes = await Promise.all(variants.map(specHash));
     for (const v of hashes) expect(v).not.toBe(h);
@@ -69,6 +76,11 @@ describe('spec hash', () => {
     expect(() => validateSpec({ ...base, dtype: 'int8' })).toThrow('spec.dtype');
     expect(() => validateSpec({ ...base, probeSet: { id: 'v1', sha256: 'abc' } })).toThrow('spec.probeSet.sha256');
     expect(() => validateSpec({ ...base, attribution: 'ig' })).toThrow('spec.attribution');
+    expect(() => validateSpec({ ...base, methodVersion: 3 })).toThrow('spec.methodVersion: expected 1 or 2, got 3');
+    // a version with the other version's normalization is refused, not half-read
+    expect(() => validateSpec({ ...base, methodVersion: 2 })).toThrow('spec.normalization: method version 2 expects "l2-per-probe+sqrt-words+l2"');
+    const v2 = makeSpec({ probeSet: { id: 'v1', sha256: ZERO } });
+    expect(validateSpec(v2)).toBe(v2);
     expect(() => validateSpec({ ...base, extra: 1 })).toThrow('spec.extra: unknown field');
   });
 });

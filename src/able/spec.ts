@@ -7,14 +7,32 @@ export type AttributionMethod =
   | { kind: 'ig'; steps: number }
   | { kind: 'grad-norm' };
 
+/**
+ * A method version fixes the aggregation after the word attributions (docs/method.md):
+ * v1 (METHOD.md): each probe's word attributions / their L1 norm, concatenated, unit L2;
+ * v2: each probe's word attributions / their L2 norm * sqrt(the probe's word count), concatenated, unit L2.
+ */
+export type MethodVersion = 1 | 2;
+export const NORMALIZATION = { 1: 'l1-per-probe+l2', 2: 'l2-per-probe+sqrt-words+l2' } as const;
+export type Normalization = (typeof NORMALIZATION)[MethodVersion];
+/** What `able embed`, the atlas and the tab compute unless told otherwise. */
+export const CURRENT_METHOD_VERSION: MethodVersion = 2;
+
 /** Spec as stored in files: attribution is the string name ('gxi' | 'ig(16)' | 'grad-norm'). */
 export interface AbleSpec {
-  methodVersion: 1;
+  methodVersion: MethodVersion;
   probeSet: { id: string; sha256: string };
   attribution: string;
   alignment: 'char-overlap';
-  normalization: 'l1-per-probe+l2';
+  normalization: Normalization;
   dtype: 'float32' | 'float64';
+}
+
+/** `--spec v1` / `v2` (or `1` / `2`). */
+export function parseMethodVersion(name: string): MethodVersion {
+  const m = /^v?([12])$/.exec(name.trim());
+  if (!m) throw new Error(`unknown method version "${name}": expected v1 or v2`);
+  return Number(m[1]) as MethodVersion;
 }
 
 export const DEFAULT_IG_STEPS = 16;
@@ -43,13 +61,15 @@ export function makeSpec(opts: {
   probeSet: { id: string; sha256: string };
   attribution?: AttributionMethod;
   dtype?: AbleSpec['dtype'];
+  version?: MethodVersion;
 }): AbleSpec {
+  const version = opts.version ?? CURRENT_METHOD_VERSION;
   return {
-    methodVersion: 1,
+    methodVersion: version,
     probeSet: { id: opts.probeSet.id, sha256: opts.probeSet.sha256 },
     attribution: attributionName(opts.attribution ?? { kind: 'gxi' }),
     alignment: 'char-overlap',
-    normalization: 'l1-per-probe+l2',
+    normalization: NORMALIZATION[version],
     dtype: opts.dtype ?? 'float32',
   };
 }
@@ -60,7 +80,9 @@ export function validateSpec(spec: unknown, where = 'spec'): AbleSpec {
     throw new Error(`${where}: expected an object`);
   }
   const s = spec as Record<string, unknown>;
-  if (s.methodVersion !== 1) throw new Error(`${where}.methodVersion: expected 1, got ${JSON.stringify(s.methodVersion)}`);
+  if (s.methodVersion !== 1 && s.methodVersion !== 2) {
+    throw new Error(`${where}.methodVersion: expected 1 or 2, got ${JSON.stringify(s.methodVersion)}`);
+  }
   const ps = s.probeSet as Record<string, unknown> | undefined;
   if (typeof ps !== 'object' || ps === null) throw new Error(`${where}.probeSet: expected an object`);
   if (typeof ps.id !== 'string' || ps.id === '') throw new Error(`${where}.probeSet.id: expected a non-empty string`);
@@ -74,7 +96,8 @@ export function validateSpec(spec: unknown, where = 'spec'): AbleSpec {
     throw new Error(`${where}.attribution: ${(e as Error).message}`);
   }
   if (s.alignment !== 'char-overlap') throw new Error(`${where}.alignment: expected "char-overlap"`);
-  if (s.normalization !== 'l1-per-probe+l2') throw new Error(`${where}.normalization: expected "l1-per-probe+l2"`);
+  const norm = NORMALIZATION[s.methodVersion];
+  if (s.normalization !== norm) throw new Error(`${where}.normalization: method version ${s.methodVersion} expects "${norm}"`);
   if (s.dtype !== 'float32' && s.dtype !== 'float64') throw new Error(`${where}.dtype: expected "float32" or "float64"`);
   const extra = Object.keys(s).filter(
     (k) => !['methodVersion', 'probeSet', 'attribution', 'alignment', 'normalization', 'dtype'].includes(k),

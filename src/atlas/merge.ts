@@ -121,7 +121,9 @@ export function mergeAtlas(input: MergeInput): { atlasJson: AtlasJson; embedding
     m.knn = knn[r];
     m.provenance = {
       where: e.computed.where,
-      how: `able embed (${e.engine.name} ${e.engine.version}, ${e.spec.attribution}, ${e.engine.provider})`,
+      how:
+        `able embed (${e.engine.name} ${e.engine.version}, ${e.spec.attribution}, ${e.engine.provider})` +
+        (e.reaggregated ? `, re-aggregated to method v${e.spec.methodVersion} by able reaggregate on ${e.reaggregated.date.slice(0, 10)}` : `, method v${e.spec.methodVersion}`),
       date: e.computed.date,
     };
   });

@@ -18,3 +18,6 @@ export function requiredFlag(args: string[], name: string, missing: string): str
 /** The first argument that is neither an option nor an option's value. */
 export const positional = (args: string[]): string | undefined =>
   args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+
+/** Every argument that is neither an option nor an option's value. */
+export const positionals = (args: string[]): string[] => args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));

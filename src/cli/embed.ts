@@ -8,7 +8,7 @@ import type { AttributionObjective, WeightStore } from '../models/index.ts';
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
 import { runPipeline } from '../able/pipeline.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from '../able/probes/index.ts';
-import { type AttributionMethod, DEFAULT_IG_STEPS, makeSpec, specHash } from '../able/spec.ts';
+import { type AttributionMethod, CURRENT_METHOD_VERSION, DEFAULT_IG_STEPS, makeSpec, type MethodVersion, parseMethodVersion, specHash } from '../able/spec.ts';
 import { chooseThreads } from '../able/threads.ts';
 import { hubOptionsFromEnv, NodeHubCache } from '../platform/node/hub-cache-node.ts';
 import { NodeFileSource } from '../platform/node/node-source.ts';
@@ -24,6 +24,8 @@ import { WeightFile } from './weight-file.ts';
 
 export interface EmbedCliOptions {
   method: AttributionMethod;
+  /** the method version (`--spec v1|v2`; default the current one) */
+  version?: MethodVersion;
   probes: ProbeSet;
   threads?: number;
   where?: string;
@@ -116,6 +118,7 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
       runtime: nodeRuntime,
       probes: o.probes,
       method: o.method,
+      version: o.version,
       threads: o.threads,
       // the machine's memory: a model that cannot fit is refused before its weights are read
       memoryLimit: { bytes: o.memoryBytes ?? totalmem(), what: o.memoryBytes ? '--memory-limit' : "this machine's memory" },
@@ -175,8 +178,10 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     if (t.note) console.error(t.note);
     threads = t.threads;
   }
+  const specArg = flag(args, '--spec');
   return {
     method,
+    version: specArg === undefined ? undefined : parseMethodVersion(specArg),
     probes,
     threads,
     where: flag(args, '--where'),
@@ -192,6 +197,7 @@ commands.push({
   help: [
     'Usage: able embed <hub-id[@revision][:file.gguf] | path/to/model-dir | file.gguf> [options]',
     '',
+    `  --spec v1|v2                method version (default v${CURRENT_METHOD_VERSION}, the shipped atlas's; docs/method.md)`,
     '  --method gxi|ig|grad-norm   attribution method (default gxi)',
     `  --steps m                   integrated-gradient steps for ig (default ${DEFAULT_IG_STEPS})`,
     '  --probes FILE               probe set JSON (default: the built-in v1)',
@@ -230,7 +236,7 @@ commands.push({
 // `able atlas build`: each manifest entry is embedded from its hub id (or a local `path` it names).
 registerAtlasBuild(async (args) => {
   const opts = { ...embedOptionsFromArgs(args), quiet: true };
-  const spec = makeSpec({ probeSet: await probeSetRef(opts.probes), attribution: opts.method });
+  const spec = makeSpec({ probeSet: await probeSetRef(opts.probes), attribution: opts.method, version: opts.version });
   return {
     specHash: await specHash(spec),
     embedOne: (entry) => {

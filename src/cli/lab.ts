@@ -5,8 +5,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROBE_SET_V1 } from '../able/probes/index.ts';
 import { behaviourTables } from '../atlas/behaviour.ts';
-import { type AttributionSource, type Centring, type KlGroup, rankVariants, runAblation, type VariantScore } from '../lab/ablate.ts';
-import { type LabModel, realBases, type Similarity } from '../lab/metrics.ts';
+import { type AttributionSource, type Centring, type KlGroup, rankVariants, runAblation, summarize, type VariantScore } from '../lab/ablate.ts';
+import { type LabModel, m1, m3, realBases, type Similarity, similarityOf } from '../lab/metrics.ts';
+import { EMBEDDINGS_FILE, readAtlas } from '../atlas/format.ts';
 import { parseRun, type RawRun, rawWords, runName } from '../lab/raw.ts';
 import { convergence } from '../lab/convergence.ts';
 import { ablationMarkdown, ablationSvg, convergenceSvg, stabilitySvg } from '../lab/report.ts';
@@ -124,7 +125,7 @@ commands.push({
     'Usage: able lab ablate [--run gxi,ig8] [--only SUBSTR,...] [options]',
     '',
     '  --lab FILE          lab list (default lab/lab.json)',
-    '  --embeddings DIR    stored v1 embeddings of the lab models (default lab/embeddings)',
+    '  --embeddings DIR    stored v1 embeddings of the lab models (default lab/embeddings-v1)',
     '  --behaviour FILE    behavioural tables (default lab/behaviour.json)',
     '  --raw DIR           raw attribution runs, one JSON per model and run (default lab/ablate/raw)',
     '  --run LIST          first compute these runs for the lab models whose weights are at hand and that',
@@ -155,7 +156,7 @@ commands.push({
       }
     }
 
-    const embDir = flag(args, '--embeddings') ?? 'lab/embeddings';
+    const embDir = flag(args, '--embeddings') ?? 'lab/embeddings-v1';
     const { sources, logProbs } = await loadSources(embDir, rawDir);
     const behaviourPath = flag(args, '--behaviour') ?? 'lab/behaviour.json';
     const behaviour = existsSync(behaviourPath) ? (JSON.parse(readFileSync(behaviourPath, 'utf8')) as { groups: Record<string, KlGroup> }) : null;
@@ -191,10 +192,15 @@ commands.push({
       selectionFamilies: selection,
       baselines,
     });
-    const ranked = rankVariants(scores, lab, selection);
+    // behaviour's own ordering share is the most M1's ordering can ask for (docs/method.md, amendments)
+    const kl = scores.find((v) => v.name === 'output-kl');
+    const orderCeiling = (kl && summarize(kl, lab, selection).quantOrder) ?? 1;
+    console.log(`lab ablate: behaviour (output-kl) orders ${orderCeiling.toFixed(2)} of the re-quantization pairs; M1 ordering counts up to that`);
+    const ranked = rankVariants(scores, lab, selection, orderCeiling);
     const result = {
       format: 'able-lab-ablation/1',
       inputs: { lab: labPath, embeddings: embDir, raw: rawDir, behaviour: behaviour ? behaviourPath : null },
+      orderCeiling,
       selectionFamilies: selection,
       heldOutFamilies: heldOut,
       seconds: (performance.now() - t0) / 1000,
@@ -217,7 +223,7 @@ commands.push({
   name: 'lab convergence',
   summary: 'how many probes the map needs: neighbour rankings from random probe subsets vs all probes',
   help: [
-    'Usage: able lab convergence [--embeddings lab/embeddings] [--raw lab/ablate/raw] [--aggregations v1,NAME]',
+    'Usage: able lab convergence [--embeddings lab/embeddings-v1] [--raw lab/ablate/raw] [--aggregations v1,NAME]',
     '                            [--repeats 20] [--out lab/ablate]',
     '',
     '  Sources: the stored v1 lab embeddings and every raw quantity (see able lab ablate). Writes',
@@ -230,7 +236,7 @@ commands.push({
     const outDir = flag(args, '--out') ?? 'lab/ablate';
     const repeats = Number(flag(args, '--repeats') ?? 20);
     if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got "${flag(args, '--repeats')}"`);
-    const { sources } = await loadSources(flag(args, '--embeddings') ?? 'lab/embeddings', rawDir);
+    const { sources } = await loadSources(flag(args, '--embeddings') ?? 'lab/embeddings-v1', rawDir);
     const wantSources = (flag(args, '--sources') ?? 'gxi-v1-stored').split(',');
     const aggs = aggregationsArg(args);
     const nProbes = PROBE_SET_V1.probes.length;
@@ -341,6 +347,38 @@ commands.push({
       { path: join(outDir, 'stability.json'), data: `${JSON.stringify({ format: 'able-lab-stability/1', eps, seeds: nSeeds, results }, null, 1)}\n` },
       { path: join(outDir, 'stability.svg'), data: stabilitySvg(results) },
     ]);
+    return 0;
+  },
+});
+
+commands.push({
+  name: 'lab shipped',
+  summary: "M1 and M3 of the shipped atlas, from its files alone (the chosen method as users get it)",
+  help: [
+    'Usage: able lab shipped [--atlas public/atlas] [--out lab/ablate/shipped.json]',
+    '',
+    '  Per real base (a lab model re-quantized from a hub id): cosine to its Q8_0, Q5_1, Q5_0, Q4_0 and the',
+    '  share of its fine-tunes and merges nearer to it than its Q4_0; per family, the lineage ROC-AUC (M3).',
+    '  The vectors are the atlas\'s float16 rows, as the explorer reads them.',
+  ].join('\n'),
+  async run(args) {
+    const dir = flag(args, '--atlas') ?? 'public/atlas';
+    const out = flag(args, '--out') ?? 'lab/ablate/shipped.json';
+    const atlas = readAtlas(readJsonFile(join(dir, 'atlas.json'), 'atlas'), readFileSync(join(dir, EMBEDDINGS_FILE)));
+    const embedded = atlas.json.models.filter((m) => m.row !== null);
+    const vectors = new Map(embedded.map((m) => [m.id, atlas.vector(m.row!)]));
+    const models: LabModel[] = embedded.map((m) => ({ id: m.id, family: m.family ?? '', lineage: m.lineage }));
+    const sim = similarityOf(vectors);
+    const bases = m1(models, sim);
+    const families = m3(models, sim);
+    const f = (x: number | undefined | null) => (x === undefined || x === null ? '–' : x.toFixed(3));
+    console.log(`lab shipped: ${dir}, method v${atlas.json.spec?.methodVersion ?? '?'} (spec ${atlas.json.specHash?.slice(0, 12) ?? 'none'}), ${embedded.length} embedded models`);
+    console.log('| base | Q8_0 | Q5_1 | Q5_0 | Q4_0 | fine-tunes and merges nearer than Q4_0 |');
+    console.log('|---|---|---|---|---|---|');
+    for (const b of bases)
+      console.log(`| ${b.base} | ${f(b.quant.q8_0)} | ${f(b.quant.q5_1)} | ${f(b.quant.q5_0)} | ${f(b.quant.q4_0)} | ${b.derivedNearerThanQ4_0 === null ? '–' : `${Math.round(b.derivedNearerThanQ4_0 * Object.keys(b.derived).length)} of ${Object.keys(b.derived).length}`} |`);
+    console.log(`M3 (lineage ROC-AUC): ${families.map((x) => `${x.family} ${f(x.auc)}`).join(', ')}`);
+    await replaceFiles([{ path: out, data: `${JSON.stringify({ format: 'able-lab-shipped/1', atlas: dir, spec: atlas.json.spec, specHash: atlas.json.specHash, m1: bases, m3: families }, null, 1)}\n` }]);
     return 0;
   },
 });

@@ -4,12 +4,13 @@ import './bench';
 import './embed';
 import './info';
 import './lab';
+import './reaggregate';
 
 /** --help lists the commands in these groups, in this order (any other command goes last). */
 const GROUPS: [string, string[]][] = [
-  ['Embed one model', ['embed']],
+  ['Embed one model', ['embed', 'reaggregate']],
   ['Build an atlas', ['atlas build', 'atlas merge', 'atlas eval']],
-  ['The lineage lab', ['lab ablate', 'lab stability', 'lab convergence']],
+  ['The lineage lab', ['lab ablate', 'lab stability', 'lab convergence', 'lab shipped']],
   ['This machine', ['info', 'bench']],
 ];
 

@@ -13,7 +13,7 @@ import { aggregate, aggregationGrid, probeBlocks, splitBlocks, V1_AGGREGATION } 
 
 describe('aggregation variants', () => {
   it('v1 aggregation of a stored vector gives the vector back (SmolLM2 Q4_0 of the lab, computed by able embed)', async () => {
-    const dir = 'lab/embeddings';
+    const dir = 'lab/embeddings-v1';
     const file = readdirSync(dir).find((n) => n.startsWith('lab__smollm2-135m-instruct-q4_0.'))!;
     const rec = await parseEmbeddingJson(readFileSync(join(dir, file), 'utf8'));
     const blocks = probeBlocks(PROBE_SET_V1);
@@ -128,7 +128,7 @@ describe('convergence', () => {
   });
 
   it('all probes give tau 1 and cosine 1; fewer probes give less agreement on real lab vectors', async () => {
-    const dir = 'lab/embeddings';
+    const dir = 'lab/embeddings-v1';
     const blocks = probeBlocks(PROBE_SET_V1);
     const m = new Map<string, Float64Array[]>();
     for (const n of readdirSync(dir).filter((x) => x.startsWith('lab__smollm2')))

@@ -39,8 +39,10 @@ describe('probe set v1', () => {
   });
 
   it('the default v1 spec (gxi, float32) hashes as Python computes it', async () => {
-    const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) });
+    const spec = makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1), version: 1 });
     expect(await specHash(spec)).toBe('76fc47f7a8933c42e4d1ddb8efa072adcacfe9189860c9f01dd606b3898c652d');
+    // v2 (docs/method.md), the default and the shipped atlas's
+    expect(await specHash(makeSpec({ probeSet: await probeSetRef(PROBE_SET_V1) }))).toBe('4f296bb801838b8dcfc5b4d274091a0f215acd6aeef64e1f3dae6911867cf52e');
   });
 
   it('rejects bad sets and names the probe and field', () => {

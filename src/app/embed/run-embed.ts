@@ -55,10 +55,10 @@ export function explainError(e: unknown): string {
 export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void): Promise<void> {
   const t0 = performance.now();
   post({ type: 'phase', phase: 'check', detail: 'checking the spec and the files' });
-  // The atlas's spec says how to embed (probe set, attribution), so the result is comparable with it.
-  const { probes, method } = await specInputs(req.atlasSpec);
+  // The atlas's spec says how to embed (probe set, attribution, method version), so the result is comparable with it.
+  const { probes, method, version } = await specInputs(req.atlasSpec);
   const expect = req.atlasSpecHash ? { specHash: req.atlasSpecHash, label: 'the atlas' } : undefined;
-  await checkedSpec(probes, method, expect);
+  await checkedSpec(probes, method, expect, version);
 
   let files: File[] | Blob[];
   let names: string[];
@@ -124,6 +124,7 @@ export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void)
     runtime: webRuntime(providers),
     probes,
     method,
+    version,
     expect,
     memoryLimit: tabMemoryLimit(),
     prepareModel: providers[0] === 'webgpu' ? withFloat32Weights : undefined,
