@@ -26,3 +26,21 @@ test('onnxruntime-web runs a model with 2 WASM threads in the built app', async 
   // The trap of FINDINGS.md: a worker that loads the app bundle dies with this message.
   expect(errors.filter((e) => /document is not defined/.test(e))).toEqual([]);
 });
+
+test('About names the atlas method from its spec and opens "Does ABLE work?" with its plots', async ({ page }) => {
+  await page.goto('/');
+  // the served atlas is method v2: the panel reads it from atlas.json's spec, not from the build
+  await expect(page.getByTestId('atlas-method')).toContainText('method v2: gxi attributions on probe set v1');
+  await page.getByTestId('method-doc-open').click();
+  const doc = page.getByTestId('method-doc');
+  await expect(doc).toBeVisible();
+  await expect(doc.getByRole('heading', { name: 'Does ABLE work?' })).toBeVisible();
+  // the stability and convergence plots are bundled SVGs that load
+  for (const name of ['Stability', 'Convergence']) {
+    const img = doc.getByRole('img', { name: new RegExp(`^${name}:`) });
+    await expect(img).toBeVisible();
+    expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  }
+  await page.getByTestId('method-doc-close').click();
+  await expect(doc).toBeHidden();
+});

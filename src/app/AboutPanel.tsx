@@ -1,5 +1,7 @@
 import { useState } from 'react';
+import type { AbleSpec } from '../able/spec';
 import type { BackendInfo } from './backend';
+import { MethodDocButton } from './MethodDoc';
 import { runSelfTest, type SelfTestResult } from './self-test';
 
 export type SelfTestState = SelfTestResult | { error: string } | null;
@@ -11,7 +13,25 @@ export function useSelfTest() {
   return { result, setResult, running, setRunning };
 }
 
-export function AboutPanel({ backend, selfTest }: { backend: BackendInfo | null; selfTest: ReturnType<typeof useSelfTest> }) {
+const NORMALIZATION_TEXT: Record<AbleSpec['normalization'], string> = {
+  'l1-per-probe+l2': 'each probe L1-normalized',
+  'l2-per-probe+sqrt-words+l2': 'each probe L2-normalized and weighted by the square root of its word count',
+};
+
+/** The method the atlas was computed with, read from its spec (the tab embeds under the same one). */
+function methodText(spec: AbleSpec): string {
+  return `method v${spec.methodVersion}: ${spec.attribution} attributions on probe set ${spec.probeSet.id}, ${NORMALIZATION_TEXT[spec.normalization]}`;
+}
+
+export function AboutPanel({
+  backend,
+  selfTest,
+  spec = null,
+}: {
+  backend: BackendInfo | null;
+  selfTest: ReturnType<typeof useSelfTest>;
+  spec?: AbleSpec | null;
+}) {
   const { result, setResult, running, setRunning } = selfTest;
   const run = async () => {
     setRunning(true);
@@ -29,6 +49,14 @@ export function AboutPanel({ backend, selfTest }: { backend: BackendInfo | null;
       <p>
         ABLE represents a language model by its gradient-based word attributions on a fixed probe set, so models with
         different tokenizers share one coordinate system. Nearby points are models that attend to the same words.
+      </p>
+      {spec && (
+        <p data-testid="atlas-method">
+          This atlas: {methodText(spec)}.
+        </p>
+      )}
+      <p>
+        <MethodDocButton />: how well map distances follow lineage and behaviour, measured on the lineage lab.
       </p>
       <dl className="backend-details">
         <dt>WebGPU</dt>

@@ -16,7 +16,7 @@ export function App({ threads, threadsNote = null }: { threads: number; threadsN
   const atlas = useAtlas();
   const { view, setView, problems } = useUrlState();
   const selfTest = useSelfTest();
-  const about = <AboutPanel backend={backend} selfTest={selfTest} />;
+  const about = <AboutPanel backend={backend} selfTest={selfTest} spec={atlas.status === 'ready' ? atlas.data.meta.spec : null} />;
   return (
     <div className="app">
       <Header backend={backend} />

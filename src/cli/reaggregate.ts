@@ -2,7 +2,7 @@
 // (the versions differ only in the per-probe scaling of the same word attributions; docs/method.md).
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { embeddingToJson, parseEmbeddingJson } from '../able/embedding-file.ts';
+import { type EmbeddingRecord, embeddingToJson, parseEmbeddingJson } from '../able/embedding-file.ts';
 import { reaggregateRecord } from '../able/reaggregate-record.ts';
 import { CURRENT_METHOD_VERSION, parseMethodVersion } from '../able/spec.ts';
 import { flag, positionals } from './args.ts';
@@ -29,7 +29,7 @@ commands.push({
     const date = new Date().toISOString();
     const writes: { path: string; data: string }[] = [];
     for (const f of files) {
-      let rec;
+      let rec: EmbeddingRecord;
       try {
         rec = await parseEmbeddingJson(readFileSync(f, 'utf8'));
       } catch (e) {
