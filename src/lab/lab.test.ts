@@ -118,6 +118,28 @@ describe('metrics on a hand-made lab', () => {
     const ranked = rankVariants(scores, lab, ['F']);
     for (let i = 1; i < ranked.length; i++) expect(ranked[i - 1].summary.m1GoalsMet).toBeGreaterThanOrEqual(ranked[i].summary.m1GoalsMet);
   });
+
+  it("M1's ordering counts up to behaviour's own share: past it, M3 decides", () => {
+    // two variants over the hand-made lab: "wide" orders 3 of 4 pairs (q4 nearer than D) but finds
+    // lineage worse; "faithful" orders 2 of 4 (as s does) with s's M3 of 21/24
+    const wide = new Float64Array(sim);
+    const set = (a: string, b: string, v: number) => {
+      wide[ids.indexOf(a) * 5 + ids.indexOf(b)] = v;
+      wide[ids.indexOf(b) * 5 + ids.indexOf(a)] = v;
+    };
+    set('A', 'A-q4_0', 0.75); // now above D (.7): pairs (q8,B) (q8,D) (q4,D) right
+    set('B', 'D', 0.2); // a direct pair made far: M3 drops
+    const score = (name: string, x: Float64Array) => {
+      const t = { ids, sim: x };
+      return { name, source: name, aggregation: name, centring: 'none' as const, ids, crossFamily: null, m1: m1(lab, t), m2: m2(t, []), m3: m3(lab, t), m4: null };
+    };
+    const vs = [score('wide', wide), score('faithful', sim)];
+    const [w, f] = vs.map((v) => summarize(v, lab, ['F']));
+    expect([w.quantOrder, f.quantOrder]).toEqual([0.75, 0.5]);
+    expect(w.m3Auc!).toBeLessThan(f.m3Auc!);
+    expect(rankVariants(vs, lab, ['F']).map((r) => r.variant.name)).toEqual(['wide', 'faithful']);
+    expect(rankVariants(vs, lab, ['F'], 0.5).map((r) => r.variant.name)).toEqual(['faithful', 'wide']);
+  });
 });
 
 describe('convergence', () => {
