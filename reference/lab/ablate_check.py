@@ -2,7 +2,8 @@
 numpy and scipy (not our code). M3: within-family ROC-AUC of cosine for direct lineage pairs (any edge
 but same-family) = Mann-Whitney U / (n+ n-), cosines rounded to 12 digits so that exact ties (the
 float32 copy and its GGUF have the same vector) stay ties; M1: SmolLM2 base to its re-quantizations;
-M2: Spearman of cosine vs -klSym over every behaviour group's pairs.
+M2: Spearman of cosine vs -klSym over the behaviour groups' pairs, the selection families' groups
+(smollm2, gemma-3) pooled, and the held-out group (qwen2.5-coder) alone.
     python3 reference/lab/ablate_check.py   (from the repository root; numpy + scipy)
 """
 import base64
@@ -39,10 +40,17 @@ for family in ["SmolLM2", "Gemma-3", "Qwen2.5"]:
 base = "lab/smollm2-135m-instruct-q4_1"
 for q in ["q8_0", "q5_1", "q5_0", "q4_0"]:
     print("M1", q, cos(vec[base], vec[f"lab/smollm2-135m-instruct-{q}"]))
-x, y = [], []
-for g in json.load(open("lab/behaviour.json"))["groups"].values():
-    for i in range(len(g["models"])):
-        for j in range(i + 1, len(g["models"])):
-            x.append(cos(vec[g["models"][i]], vec[g["models"][j]]))
-            y.append(-g["klSym"][i][j])
-print("M2", len(x), "pairs", spearmanr(x, y).statistic)
+groups = json.load(open("lab/behaviour.json"))["groups"]
+for name, keys in [("selection", ["smollm2", "gemma-3"]), ("held-out", ["qwen2.5-coder"])]:
+    x, y = [], []
+    for k in keys:
+        g = groups.get(k)
+        if g is None:
+            continue
+        for i in range(len(g["models"])):
+            for j in range(i + 1, len(g["models"])):
+                a, b = g["models"][i], g["models"][j]
+                if a in vec and b in vec:
+                    x.append(cos(vec[a], vec[b]))
+                    y.append(-g["klSym"][i][j])
+    print("M2", name, len(x), "pairs", spearmanr(x, y).statistic if x else None)

@@ -25,9 +25,11 @@ describe('able lab', () => {
     expect(smol.quant.q5_1).toBeCloseTo(0.686062011085, 8);
     expect(smol.quant.q5_0).toBeCloseTo(0.790744257126, 8);
     expect(smol.quant.q4_0).toBeCloseTo(0.445220483961, 8);
-    // scipy.stats.spearmanr of cosine vs -klSym over every pair of lab/behaviour.json's groups
+    // scipy.stats.spearmanr of cosine vs -klSym: the selection families' groups pooled, the held-out group alone
     expect(v1.m2.pairs).toBe(132);
     expect(v1.m2.spearman).toBeCloseTo(0.874135434467824, 8);
+    expect(v1.m2HeldOut.pairs).toBe(66);
+    expect(v1.m2HeldOut.spearman).toBeCloseTo(0.8190207746111284, 8);
     expect(readFileSync(join(out, 'ablate.md'), 'utf8')).toContain('| gxi-v1-stored signed/none/l1/uniform |');
     expect(readFileSync(join(out, 'ablate.svg'), 'utf8')).toMatch(/^<svg /);
   });

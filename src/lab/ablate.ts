@@ -27,7 +27,11 @@ export interface VariantScore {
   /** mean similarity between the real bases of different families: the floor of the scale */
   crossFamily: number | null;
   m1: M1Base[];
+  /** M2 over the KL groups of the selection families (what the choice sees) */
   m2: M2Result;
+  selectionFamilies: string[];
+  /** M2 over the other families' KL groups: the held-out confirmation */
+  m2HeldOut: M2Result;
   m3: M3Family[];
   /** median over models of seconds / gxi seconds on the same model */
   m4: number | null;
@@ -67,8 +71,28 @@ function crossFamilyOf(s: Similarity, models: LabModel[]): number | null {
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
 }
 
+/** Whether a KL group's models belong to the selection families. */
+function selectionGroup(g: KlGroup, input: AblationInput): boolean {
+  return g.models.some((id) => input.selectionFamilies.includes(input.models.find((m) => m.id === id)?.family ?? ''));
+}
+
 function score(name: string, source: string, aggregation: string | null, centring: Centring | null, s: Similarity, input: AblationInput, m4: number | null): VariantScore {
-  return { name, source, aggregation, centring, ids: s.ids, crossFamily: crossFamilyOf(s, input.models), m1: m1(input.models, s), m2: m2(s, input.klGroups), m3: m3(input.models, s), m4 };
+  const selection = input.klGroups.filter((g) => selectionGroup(g, input));
+  const heldOut = input.klGroups.filter((g) => !selectionGroup(g, input));
+  return {
+    name,
+    source,
+    aggregation,
+    centring,
+    ids: s.ids,
+    crossFamily: crossFamilyOf(s, input.models),
+    m1: m1(input.models, s),
+    m2: m2(s, selection),
+    selectionFamilies: input.selectionFamilies,
+    m2HeldOut: m2(s, heldOut),
+    m3: m3(input.models, s),
+    m4,
+  };
 }
 
 export function runAblation(input: AblationInput): VariantScore[] {
@@ -146,7 +170,8 @@ export function summarize(v: VariantScore, models: LabModel[], families: string[
     m1GoalsMet,
     crossFamily: v.crossFamily,
     m3Auc: mean(v.m3.filter((f) => families.includes(f.family) && Number.isFinite(f.auc)).map((f) => f.auc)),
-    m2Rho: v.m2.spearman,
+    // the selection's M2 for the selection families, the held-out groups' M2 for the others
+    m2Rho: families.some((f) => v.selectionFamilies.includes(f)) ? v.m2.spearman : v.m2HeldOut.spearman,
     m4: v.m4,
   };
 }

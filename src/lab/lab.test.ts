@@ -74,7 +74,7 @@ describe('metrics on a hand-made lab', () => {
     expect(b.derivedNearerThanQ4_0).toBe(1);
     expect(b.quantsFirst).toBe(false);
     // pairs (q8,B) (q8,D) right, (q4,B) (q4,D) wrong
-    const sum = summarize({ name: 'x', source: 'x', aggregation: 'x', centring: 'none', ids, crossFamily: null, m1: [b], m2: m2(s, []), m3: m3(lab, s), m4: null }, lab, ['F']);
+    const sum = summarize({ name: 'x', source: 'x', aggregation: 'x', centring: 'none', ids, crossFamily: null, m1: [b], m2: m2(s, []), m2HeldOut: m2(s, []), selectionFamilies: ['F'], m3: m3(lab, s), m4: null }, lab, ['F']);
     expect(sum.quantOrder).toBe(0.5);
     expect(sum.m1GoalsMet).toBe(1); // Q8_0 .99 meets its goal; no Q5 present; order 0.5
   });
@@ -131,7 +131,7 @@ describe('metrics on a hand-made lab', () => {
     set('B', 'D', 0.2); // a direct pair made far: M3 drops
     const score = (name: string, x: Float64Array) => {
       const t = { ids, sim: x };
-      return { name, source: name, aggregation: name, centring: 'none' as const, ids, crossFamily: null, m1: m1(lab, t), m2: m2(t, []), m3: m3(lab, t), m4: null };
+      return { name, source: name, aggregation: name, centring: 'none' as const, ids, crossFamily: null, m1: m1(lab, t), m2: m2(t, []), m2HeldOut: m2(t, []), selectionFamilies: ['F'], m3: m3(lab, t), m4: null };
     };
     const vs = [score('wide', wide), score('faithful', sim)];
     const [w, f] = vs.map((v) => summarize(v, lab, ['F']));

@@ -17,24 +17,24 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 
 export function ablationMarkdown(ranked: Ranked[], all: VariantScore[], models: LabModel[], selection: string[], heldOut: string[]): string {
   const head =
-    '| # | variant | models | cross-family | Q8_0 | min Q5 | quant order | FT/merge nearer than Q4_0 | M1 goals | M3 AUC | M2 rho | M4 | held-out Q8_0 | held-out min Q5 | held-out order | held-out M3 |\n' +
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+    '| # | variant | models | cross-family | Q8_0 | min Q5 | quant order | FT/merge nearer than Q4_0 | M1 goals | M3 AUC | M2 rho | M4 | held-out Q8_0 | held-out min Q5 | held-out order | held-out M3 | held-out M2 |\n' +
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n';
   const rows = ranked.map((r, i) => {
     const s = r.selection;
     const h = r.heldOut;
-    return `| ${i + 1} | ${r.name} | ${s.models}+${h.models} | ${f(s.crossFamily, 2)} | ${f(s.q8)} | ${f(s.q5min)} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${s.m1GoalsMet}/3 | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(s.m4, 2)} | ${f(h.q8)} | ${f(h.q5min)} | ${f(h.quantOrder, 2)} | ${f(h.m3Auc)} |`;
+    return `| ${i + 1} | ${r.name} | ${s.models}+${h.models} | ${f(s.crossFamily, 2)} | ${f(s.q8)} | ${f(s.q5min)} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${s.m1GoalsMet}/3 | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(s.m4, 2)} | ${f(h.q8)} | ${f(h.q5min)} | ${f(h.quantOrder, 2)} | ${f(h.m3Auc)} | ${h.models ? f(h.m2Rho) : '–'} |`;
   });
   const base = all
     .filter((v) => v.aggregation === null)
     .map((v) => {
       const s = summarize(v, models, selection);
       const h = summarize(v, models, heldOut);
-      return `| ${v.name} | ${s.models}+${h.models} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(h.m3Auc)} | ${v.m3.map((x) => `${x.family} ${f(x.auc)}`).join(', ')} |`;
+      return `| ${v.name} | ${s.models}+${h.models} | ${f(s.quantOrder, 2)} | ${f(s.derivedNearerThanQ4_0, 2)} | ${f(s.m3Auc)} | ${f(s.m2Rho)} | ${f(h.m3Auc)} | ${h.models ? f(h.m2Rho) : '–'} | ${v.m3.map((x) => `${x.family} ${f(x.auc)}`).join(', ')} |`;
     });
   return (
     `Selection families: ${selection.join(', ')}; held-out: ${heldOut.join(', ') || 'none'}. "models": selection+held-out models the variant covers; ` +
     `"cross-family": mean cosine between the real bases of different families (M1's cosine goals count only below 0.5).\n\n${head}${rows.join('\n')}\n\n` +
-    `Output-based baselines (similarity = minus a divergence; where a KL table is missing, its family is not covered):\n\n| baseline | models | quant order | FT/merge nearer than Q4_0 | M3 AUC | M2 rho | held-out M3 | per family |\n|---|---|---|---|---|---|---|---|\n${base.join('\n')}\n`
+    `Output-based baselines (similarity = minus a divergence; where a KL table is missing, its family is not covered):\n\n| baseline | models | quant order | FT/merge nearer than Q4_0 | M3 AUC | M2 rho | held-out M3 | held-out M2 | per family |\n|---|---|---|---|---|---|---|---|---|\n${base.join('\n')}\n`
   );
 }
 
