@@ -99,3 +99,25 @@ test('a corrupted stored entry is reported by name and skipped; the others load'
   await expect(page.getByTestId('your-models-problem')).toHaveAttribute('data-key', 'zz-mangled');
   await expect(page.getByTestId('your-model')).toHaveCount(2);
 });
+
+test('a kept embedding of method v1 is re-aggregated for the v2 atlas: placed where its v2 file is, exported as kept', async ({ page }) => {
+  const V1 = 'lab/embeddings-v1/lab__gemma-3-270m-q4_0.76fc47f7a893.able.json';
+  await page.goto('/');
+  await openPanel(page);
+  await importFiles(page, [V1]);
+  const item = page.getByTestId('your-model');
+  await expect(item.getByTestId('your-model-reaggregated')).toContainText("computed under spec 76fc47f7a893, re-aggregated to this atlas's method v2");
+  await item.getByTestId('your-model-show').click();
+  const canvas = page.getByTestId('map-canvas');
+  await expect(canvas).toHaveAttribute('data-marker', /^-?[\d.]+,-?[\d.]+$/);
+  const fromV1 = await canvas.getAttribute('data-marker');
+  // export gives the v1 file back byte for byte
+  const [dl] = await Promise.all([page.waitForEvent('download'), item.getByTestId('your-model-export').click()]);
+  expect(readFileSync((await dl.path())!).equals(readFileSync(V1))).toBe(true);
+  await item.getByTestId('your-model-remove').click();
+  await expect(page.getByTestId('your-model')).toHaveCount(0);
+  // the committed v2 file of the same model (written by able reaggregate) lands on the same spot
+  await importFiles(page, [A]);
+  await page.getByTestId('your-model').getByTestId('your-model-show').click();
+  await expect(canvas).toHaveAttribute('data-marker', fromV1!);
+});

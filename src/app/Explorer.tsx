@@ -82,7 +82,7 @@ export function Explorer({ data, view, setView, about }: Props) {
   const [embedOpen, setEmbedOpen] = useState(false);
   const inTab = job.state.status === 'done' ? job.state.result : null;
   // "Your models": every in-tab result is kept (IndexedDB); a kept one can be shown on the map
-  const yours = useYourModels();
+  const yours = useYourModels(data.meta.spec);
   const [shownKey, setShownKey] = useState<string | null>(null);
   const shownModel = (shownKey !== null && yours.state.status === 'ready' && yours.state.models.find((m) => m.key === shownKey)) || null;
   const kept = useRef<DoneEvent | null>(null);

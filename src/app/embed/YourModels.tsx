@@ -47,6 +47,12 @@ export function YourModels({ data, yours, shown, onShow }: Props) {
                 <strong>{m.label}</strong>{' '}
                 <span className="muted">
                   dimension {m.record.dim}, spec {m.record.specHash.slice(0, 12)}, kept {m.savedAt.slice(0, 10)}
+                  {m.record.reaggregated && (
+                    <span data-testid="your-model-reaggregated">
+                      {' '}
+                      (computed under spec {m.record.reaggregated.fromSpecHash.slice(0, 12)}, re-aggregated to this atlas's method v{m.record.spec.methodVersion})
+                    </span>
+                  )}
                 </span>
                 <div className="row">
                   <button

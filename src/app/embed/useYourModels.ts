@@ -3,6 +3,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EmbeddingRecord } from '../../able/embedding-file';
 import { loadStoredModels, type ModelStorePort, recordName, type StoreProblem, type StoredModel, saveStoredModel } from '../../able/model-store';
+import { reaggregateRecord } from '../../able/reaggregate-record';
+import type { AbleSpec } from '../../able/spec';
 import { idbModelStore } from '../../platform/web/model-store-idb';
 import { safeName } from '../export/export';
 
@@ -22,17 +24,33 @@ const browserStore = (): ModelStorePort => {
 const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`);
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export function useYourModels(port: ModelStorePort = browserStore()) {
+/**
+ * A kept embedding as this atlas reads it: one of another method version (same probe set and
+ * attribution) is re-aggregated (exact, no model run; docs/method.md). The stored bytes stay as they
+ * were, and Export gives them back unchanged.
+ */
+async function forAtlas(m: StoredModel, atlas: AbleSpec | null): Promise<StoredModel> {
+  const r = m.record.spec;
+  if (!atlas || r.methodVersion === atlas.methodVersion || r.probeSet.sha256 !== atlas.probeSet.sha256 || r.attribution !== atlas.attribution || r.dtype !== atlas.dtype) return m;
+  try {
+    return { ...m, record: await reaggregateRecord(m.record, atlas.methodVersion, m.savedAt) };
+  } catch {
+    return m; // a probe set this build does not carry: listed as it is, not placed
+  }
+}
+
+export function useYourModels(atlasSpec: AbleSpec | null = null, port: ModelStorePort = browserStore()) {
   const [state, setState] = useState<YourModelsState>({ status: 'loading' });
   /** the last save, import or remove that failed (or null) */
   const [note, setNote] = useState<string | null>(null);
   const reload = useCallback(async () => {
     try {
-      setState({ status: 'ready', ...(await loadStoredModels(port)) });
+      const { models, problems } = await loadStoredModels(port);
+      setState({ status: 'ready', models: await Promise.all(models.map((m) => forAtlas(m, atlasSpec))), problems });
     } catch (e) {
       setState({ status: 'error', message: `Your models could not be loaded: ${message(e)}` });
     }
-  }, [port]);
+  }, [port, atlasSpec]);
   useEffect(() => {
     void reload();
   }, [reload]);
