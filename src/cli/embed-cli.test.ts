@@ -120,3 +120,13 @@ describe('memory guard before work starts', () => {
     expect(embedOptionsFromArgs(['--memory-limit', '6G']).memoryBytes).toBe(6 * 2 ** 30);
   });
 });
+
+describe('--spec', () => {
+  it('v1 or v2 (default: the current version), anything else refused by name', () => {
+    expect(embedOptionsFromArgs([]).version).toBeUndefined(); // makeSpec's default: CURRENT_METHOD_VERSION
+    expect(embedOptionsFromArgs(['--spec', 'v1']).version).toBe(1);
+    expect(embedOptionsFromArgs(['--spec', '2']).version).toBe(2);
+    expect(() => embedOptionsFromArgs(['--spec', 'v3'])).toThrow('unknown method version "v3": expected v1 or v2');
+    expect(() => embedOptionsFromArgs(['--spec'])).toThrow('--spec needs a value');
+  });
+});
