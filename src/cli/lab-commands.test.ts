@@ -1,10 +1,11 @@
 // `able lab ablate` and `able lab convergence` on the committed lab files, against numbers computed
 // independently with numpy + scipy 1.17.1 by reference/lab/ablate_check.py (float32 stored vectors: the
 // cosines agree to about 1e-9).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { parseEmbeddingJson } from '../able/embedding-file';
 import { main } from './main';
 
 const out = mkdtempSync(join(tmpdir(), 'able-lab-'));
@@ -32,6 +33,28 @@ describe('able lab', () => {
     expect(v1.m2HeldOut.spearman).toBeCloseTo(0.8190207746111284, 8);
     expect(readFileSync(join(out, 'ablate.md'), 'utf8')).toContain('| gxi-v1-stored signed/none/l1/uniform |');
     expect(readFileSync(join(out, 'ablate.svg'), 'utf8')).toMatch(/^<svg /);
+  });
+
+  it('shipped: M1 from the atlas files (float16 rows) equals the committed v2 embedding files (float32) to 1e-3', async () => {
+    expect(await main(['lab', 'shipped', '--out', join(out, 'shipped.json')])).toBe(0);
+    const r = JSON.parse(readFileSync(join(out, 'shipped.json'), 'utf8'));
+    expect(r.spec.methodVersion).toBe(2);
+    const vec = async (id: string) => {
+      const dir = 'lab/embeddings';
+      const f = readdirSync(dir).find((n) => n.startsWith(`${id.replace('/', '__')}.`))!;
+      return (await parseEmbeddingJson(readFileSync(join(dir, f), 'utf8'))).vector;
+    };
+    const dot = (a: Float32Array, b: Float32Array) => a.reduce((t, x, i) => t + x * b[i], 0);
+    for (const [base, q] of [
+      ['lab/smollm2-135m-instruct-q4_1', 'lab/smollm2-135m-instruct-q4_0'],
+      ['lab/gemma-3-270m-q4_k_m', 'lab/gemma-3-270m-q5_1'],
+    ]) {
+      const b = r.m1.find((x: { base: string }) => x.base === base);
+      const key = q.split('-').pop()!;
+      expect(Math.abs(b.quant[key] - dot(await vec(base), await vec(q)))).toBeLessThan(1e-3);
+    }
+    // the Qwen sizes are a same-family pair: reported either way
+    expect(r.siblings.map((x: { a: string }) => x.a)).toEqual(['lab/qwen2.5-coder-1.5b-instruct-q4_k_m']);
   });
 
   it('convergence: all probes agree with themselves; refuses an unknown aggregation', async () => {

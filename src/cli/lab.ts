@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { PROBE_SET_V1 } from '../able/probes/index.ts';
 import { behaviourTables } from '../atlas/behaviour.ts';
 import { type AttributionSource, type Centring, type KlGroup, rankVariants, runAblation, summarize, type VariantScore } from '../lab/ablate.ts';
-import { type LabModel, m1, m3, realBases, type Similarity, similarityOf } from '../lab/metrics.ts';
+import { type LabModel, m1, m3, realBases, type Similarity, siblingsNearest, similarityOf } from '../lab/metrics.ts';
 import { EMBEDDINGS_FILE, readAtlas } from '../atlas/format.ts';
 import { parseRun, type RawRun, rawWords, runName } from '../lab/raw.ts';
 import { convergence } from '../lab/convergence.ts';
@@ -378,7 +378,13 @@ commands.push({
     for (const b of bases)
       console.log(`| ${b.base} | ${f(b.quant.q8_0)} | ${f(b.quant.q5_1)} | ${f(b.quant.q5_0)} | ${f(b.quant.q4_0)} | ${b.derivedNearerThanQ4_0 === null ? '–' : `${Math.round(b.derivedNearerThanQ4_0 * Object.keys(b.derived).length)} of ${Object.keys(b.derived).length}`} |`);
     console.log(`M3 (lineage ROC-AUC): ${families.map((x) => `${x.family} ${f(x.auc)}`).join(', ')}`);
-    await replaceFiles([{ path: out, data: `${JSON.stringify({ format: 'able-lab-shipped/1', atlas: dir, spec: atlas.json.spec, specHash: atlas.json.specHash, m1: bases, m3: families }, null, 1)}\n` }]);
+    // M3's sibling check: separately trained sizes of one family (a same-family edge) nearer each other than any other family
+    const siblings = models.flatMap((m) =>
+      m.lineage.filter((l) => l.type === 'same-family' && vectors.has(l.parent)).map((l) => ({ a: m.id, b: l.parent, ...siblingsNearest(models, sim, m.id, l.parent) })),
+    );
+    for (const x of siblings)
+      console.log(`siblings ${x.a} / ${x.b}: cosine ${f(x.sibling)}, nearest other family ${f(x.nearestOther)}: ${x.nearer ? 'nearer each other' : 'NOT nearer each other'}`);
+    await replaceFiles([{ path: out, data: `${JSON.stringify({ format: 'able-lab-shipped/1', atlas: dir, spec: atlas.json.spec, specHash: atlas.json.specHash, m1: bases, m3: families, siblings }, null, 1)}\n` }]);
     return 0;
   },
 });
