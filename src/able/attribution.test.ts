@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gradNorm, gradTimesInput, igAlphas, integratedGradients, tokenAttributions } from './attribution';
+import { gradNorm, gradTimesInput, igAlphas, integratedGradients, smoothGrad, tokenAttributions } from './attribution';
 
 describe('integrated gradients', () => {
   it('midpoint alphas are (k - 1/2)/m', () => {
@@ -36,6 +36,21 @@ describe('integrated gradients', () => {
     expect(attr[1]).toBeCloseTo(0.9375 * (-27 + 0.125), 12);
   });
 
+  it('from a baseline c: exact for a quadratic f, a_i = sum_h q_h (e_ih^2 - c_h^2)', () => {
+    // f(X) = sum_j q_j X_j^2 along X = c + a (E - c): df/dX_j = 2 q_j X_j, and completeness per
+    // entry gives q_j (E_j^2 - c_j^2); c is one row [H] for both tokens.
+    const q = [0.5, -1, 2, 3];
+    const c = [0.25, -2];
+    const m = 3;
+    const g = batch((a, e, j) => 2 * q[j] * (c[j % 2] + a * (e - c[j % 2])), igAlphas(m));
+    const attr = integratedGradients(g, E, m, 2, 2, c);
+    expect(attr[0]).toBeCloseTo(0.5 * (1 - 0.0625) + -1 * (4 - 4), 12);
+    expect(attr[1]).toBeCloseTo(2 * (9 - 0.0625) + 3 * (0.25 - 4), 12);
+    // a zero baseline is v1's ig, to the last bit
+    expect(integratedGradients(g, E, m, 2, 2, [0, 0])).toEqual(integratedGradients(g, E, m, 2, 2));
+    expect(() => integratedGradients(g, E, m, 2, 2, [1, 2, 3])).toThrow('baseline: expected 2 values, got 3');
+  });
+
   it('rejects a gradient batch of the wrong size', () => {
     expect(() => integratedGradients(new Float64Array(7), E, 2, 2, 2)).toThrow('batched grad: expected 8 values, got 7');
   });
@@ -49,5 +64,17 @@ describe('gxi and grad-norm', () => {
     expect(Array.from(gradNorm(grad, 2, 2))).toEqual([5, 1]);
     expect(Array.from(tokenAttributions({ kind: 'gxi' }, grad, emb, 2, 2))).toEqual([11, -6]);
     expect(Array.from(tokenAttributions({ kind: 'grad-norm' }, grad, emb, 2, 2))).toEqual([5, 1]);
+  });
+});
+
+describe('SmoothGrad', () => {
+  it('averages <e + z_s, g_s> over the samples, by hand', () => {
+    // T=2, H=2, n=2 samples
+    const emb = [1, 2, 5, 6];
+    const noise = [0.5, 0, 0, -1, /* sample 2 */ 0, 0, 1, 1];
+    const grad = [2, 1, 1, 1, /* sample 2 */ 1, 0, 0, 2];
+    // sample 1: [1.5*2 + 2*1, 5*1 + 5*1] = [5, 10]; sample 2: [1*1 + 0, 0 + 7*2] = [1, 14]
+    expect(Array.from(smoothGrad(grad, emb, noise, 2, 2, 2))).toEqual([3, 12]);
+    expect(() => smoothGrad(grad, emb, noise.slice(1), 2, 2, 2)).toThrow('noise: expected 8 values, got 7');
   });
 });

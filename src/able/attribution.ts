@@ -25,8 +25,11 @@ export function gradTimesInput(grad: Num, emb: Num, T: number, H: number): Float
   return out;
 }
 
-/** a_i = <e_i, (1/m) sum_k g_k,i>, g_k the gradient at alpha_k E, batch-major [m, T, H]. */
-export function integratedGradients(batchedGrad: Num, emb: Num, m: number, T: number, H: number): Float64Array {
+/**
+ * a_i = <e_i - c, (1/m) sum_k g_k,i>, g_k the gradient at c + alpha_k (E - c), batch-major [m, T, H];
+ * the baseline c is one row [H] for every position, zero when absent (v1's ig).
+ */
+export function integratedGradients(batchedGrad: Num, emb: Num, m: number, T: number, H: number, baseline?: Num): Float64Array {
   checkLen('batched grad', batchedGrad, m * T * H);
   checkLen('embeddings', emb, T * H);
   const mean = new Float64Array(T * H);
@@ -35,7 +38,29 @@ export function integratedGradients(batchedGrad: Num, emb: Num, m: number, T: nu
     for (let j = 0; j < T * H; j++) mean[j] += batchedGrad[off + j];
   }
   for (let j = 0; j < T * H; j++) mean[j] /= m;
-  return gradTimesInput(mean, emb, T, H);
+  if (!baseline) return gradTimesInput(mean, emb, T, H);
+  checkLen('baseline', baseline, H);
+  const diff = new Float64Array(T * H);
+  for (let j = 0; j < T * H; j++) diff[j] = emb[j] - baseline[j % H];
+  return gradTimesInput(mean, diff, T, H);
+}
+
+/** SmoothGrad of gxi: a_i = (1/n) sum_s <e_i + z_s,i, g_s,i>, g_s the gradient at E + z_s; z and g batch-major [n, T, H]. */
+export function smoothGrad(batchedGrad: Num, emb: Num, noise: Num, n: number, T: number, H: number): Float64Array {
+  checkLen('batched grad', batchedGrad, n * T * H);
+  checkLen('embeddings', emb, T * H);
+  checkLen('noise', noise, n * T * H);
+  const out = new Float64Array(T);
+  for (let s = 0; s < n; s++) {
+    const off = s * T * H;
+    for (let i = 0; i < T; i++) {
+      let t = 0;
+      for (let h = 0; h < H; h++) t += batchedGrad[off + i * H + h] * (emb[i * H + h] + noise[off + i * H + h]);
+      out[i] += t;
+    }
+  }
+  for (let i = 0; i < T; i++) out[i] /= n;
+  return out;
 }
 
 /** a_i = ||df/de_i||_2. */

@@ -15,13 +15,33 @@ export interface AttributionSession {
     ids: Int32Array,
     targetMask: Float32Array,
     alpha: Float32Array,
+    /** [B, T, H], only for a session made with offsets (see SessionFactory) */
+    offset?: Float32Array,
   ): Promise<{ f: Float32Array; grad: Float32Array; embeds: Float32Array }>;
   provider: string;
   createMs: number;
   release(): Promise<void>;
 }
-/** maxTargets: the most target tokens of any probe it will run (the vocabulary head runs only there). */
-export type SessionFactory = (T: number, B: number, maxTargets: number) => Promise<AttributionSession>;
+/**
+ * maxTargets: the most target tokens of any probe it will run (the vocabulary head runs only there).
+ * offset: the graph takes X = alpha E + offset (only asked for by a RowsPort that uses offsets).
+ */
+export type SessionFactory = (T: number, B: number, maxTargets: number, offset?: boolean) => Promise<AttributionSession>;
+
+/**
+ * Batch rows other than the method's, for the lab's ablation (IG from a non-zero baseline,
+ * SmoothGrad): `rows` gradient rows per probe at X = alpha[r] E + offset[r], and the token
+ * attribution they give. The batch is rows + 1: a last row at alpha 1 without offset gives f.
+ */
+export interface RowsPort {
+  rows: number;
+  /** whether make() gives offsets; only then is the graph built with an offset input */
+  offset: boolean;
+  /** alpha [rows] and, with offsets, offset [rows, T, H] for probe `index` (its n = ids.length real tokens first) */
+  make(index: number, ids: readonly number[], T: number, H: number): { alpha: Float32Array; offset?: Float32Array };
+  /** token attributions [n] from grad [rows, n, H], E [n, H] and the offset cut alike to [rows, n, H] */
+  attribute(grad: Float32Array, emb: Float32Array, offset: Float32Array | undefined, n: number, H: number): Float64Array;
+}
 
 export interface EmbedProgress {
   done: number;
@@ -36,7 +56,7 @@ export interface ProbeRaw {
   index: number;
   probe: Probe;
   spans: ProbeTokenResult['spans'];
-  /** [rows, n, H]: df/dX per batch row (ig: its m steps), cut to the n real positions */
+  /** [rows, n, H]: df/dX per batch row (ig: its m steps; a RowsPort: its rows), cut to the n real positions */
   grad: Float32Array;
   rows: number;
   /** [n, H]: the input embeddings E */
@@ -45,6 +65,8 @@ export interface ProbeRaw {
   H: number;
   /** f at alpha = 1 */
   logProb: number;
+  /** [n]: the token attributions the vector is made of (the method's, or the RowsPort's) */
+  tokenAttr: Float64Array;
 }
 
 export interface EmbedResult {
@@ -83,6 +105,8 @@ export async function embedModel(opts: {
   version?: MethodVersion;
   onProgress?: (p: EmbedProgress) => void;
   onProbe?: (r: ProbeRaw) => void;
+  /** The lab's own batch rows; the vector then holds their attribution, under the spec of `method`. */
+  rows?: RowsPort;
   now?: () => number;
 }): Promise<EmbedResult> {
   const { tokenizer, probes, method, modelName } = opts;
@@ -107,7 +131,10 @@ export async function embedModel(opts: {
   // For ig one extra batch row at alpha = 1 gives f itself (the output-based baseline) for free.
   const steps = method.kind === 'ig' ? method.steps : 0;
   const alpha = Float32Array.from([...(steps ? igAlphas(steps) : []), 1]);
-  const B = alpha.length;
+  const port = opts.rows;
+  // gradient rows: gxi's one row is the f row itself; ig's and a port's come before it
+  const R = port ? port.rows : steps || 1;
+  const B = port ? R + 1 : alpha.length;
   const results: ProbeTokenResult[] = new Array(prepared.length);
   const logProbs: number[] = new Array(prepared.length);
   const timings: number[] = new Array(prepared.length);
@@ -118,7 +145,7 @@ export async function embedModel(opts: {
   for (const T of [...byBucket.keys()].sort((a, b) => a - b)) {
     const t0 = now();
     const maxTargets = Math.max(...byBucket.get(T)!.map((i) => prepared[i].target.length));
-    const session = await opts.sessions(T, B, maxTargets);
+    const session = port?.offset ? await opts.sessions(T, B, maxTargets, true) : await opts.sessions(T, B, maxTargets);
     sessionMs.push(session.createMs ?? now() - t0);
     provider = session.provider;
     opts.onProgress?.({ done, total: prepared.length, probeId: '', ms: now() - t0, phase: 'session' });
@@ -130,15 +157,18 @@ export async function embedModel(opts: {
         ids.set(p.ids);
         const mask = new Float32Array(T);
         for (const j of p.target) mask[j] = 1;
-        const out = await session.run(ids, mask, alpha);
+        const rows = port ? portRows(port, i, p.ids, T, H, B) : { alpha };
+        const out = rows.offset ? await session.run(ids, mask, rows.alpha, rows.offset) : await session.run(ids, mask, rows.alpha);
         const n = p.ids.length;
         // Only the real (unpadded) positions matter; padding sits at the end.
-        const grad = sliceRows(out.grad, steps || 1, T, n, H);
+        const grad = sliceRows(out.grad, R, T, n, H);
         const emb = out.embeds.subarray(0, n * H);
-        const attr = tokenAttributions(method, grad, emb, n, H);
+        const attr = port
+          ? port.attribute(grad, emb, rows.offset && sliceRows(rows.offset, R, T, n, H), n, H)
+          : tokenAttributions(method, grad, emb, n, H);
         results[i] = { spans: p.spans, tokenAttr: attr };
         logProbs[i] = out.f[B - 1];
-        opts.onProbe?.({ index: i, probe: p.probe, spans: p.spans, grad, rows: steps || 1, emb, n, H, logProb: logProbs[i] });
+        opts.onProbe?.({ index: i, probe: p.probe, spans: p.spans, grad, rows: R, emb, n, H, logProb: logProbs[i], tokenAttr: attr });
         timings[i] = now() - t1;
         done++;
         opts.onProgress?.({ done, total: prepared.length, probeId: p.probe.id, ms: timings[i], phase: 'probe' });
@@ -150,6 +180,22 @@ export async function embedModel(opts: {
 
   const vector = aggregateEmbedding(probes.probes, results, modelName, spec.methodVersion);
   return { spec, specHash: await specHash(spec), vector, targetLogProbs: logProbs, probeTimingsMs: timings, provider, sessionMs };
+}
+
+/** A port's rows for one probe, checked, plus the f row (alpha 1, offset 0) last. */
+function portRows(port: RowsPort, i: number, ids: number[], T: number, H: number, B: number): { alpha: Float32Array; offset?: Float32Array } {
+  const r = port.make(i, ids, T, H);
+  const R = port.rows;
+  if (r.alpha.length !== R) throw new Error(`rows port: ${r.alpha.length} alphas, expected ${R}`);
+  if (port.offset !== (r.offset !== undefined)) throw new Error(`rows port: offset ${port.offset ? 'missing' : 'given, but the port said it uses none'}`);
+  if (r.offset && r.offset.length !== R * T * H) throw new Error(`rows port: offset has ${r.offset.length} values, expected ${R}*${T}*${H}`);
+  const alpha = new Float32Array(B);
+  alpha.set(r.alpha);
+  alpha[R] = 1;
+  if (!r.offset) return { alpha };
+  const offset = new Float32Array(B * T * H);
+  offset.set(r.offset);
+  return { alpha, offset };
 }
 
 /** The first B rows of [*, T, H], each cut to its first n positions: [B, n, H]. */

@@ -33,15 +33,16 @@ async function readJson(src: ByteSource): Promise<any> {
 export interface OpenModelOptions {
   /**
    * Wraps the weight store before the tensors are loaded: the CLI moves each tensor into a file
-   * onnxruntime maps (src/cli/weight-file.ts) so no float32 copy stays in the JS heap.
+   * onnxruntime maps (src/cli/weight-file.ts) so no float32 copy stays in the JS heap. Given the
+   * spec too (the lab reads the embedding table by its family's name as it passes).
    */
-  wrapStore?: (store: models.WeightStore) => models.WeightStore;
+  wrapStore?: (store: models.WeightStore, spec: models.ArchSpec) => models.WeightStore;
   /** called with the spec before any weight is read (the memory guard) */
   checkSpec?: (spec: models.ArchSpec) => void;
 }
 
 export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}): Promise<OpenedModel> {
-  const wrap = opts.wrapStore ?? ((s: models.WeightStore) => s);
+  const wrap = (s: models.WeightStore, spec: models.ArchSpec) => (opts.wrapStore ? opts.wrapStore(s, spec) : s);
   const byName = new Map(files.map((f) => [base(f.name), f]));
   const ggufs = files.filter((f) => base(f.name).toLowerCase().endsWith('.gguf'));
   if (ggufs.length > 1) throw new Error(`several GGUF files given (${ggufs.map((f) => base(f.name)).join(', ')}): pick one`);
@@ -50,7 +51,7 @@ export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}
     // The whole file, not just metadata: tied heads and biases show only in the tensor list.
     const spec = models.archSpecFromGguf(gguf);
     opts.checkSpec?.(spec); // before any weight is read (the memory guard)
-    const model = await models.loadModel(spec, wrap(models.ggufStore(gguf, spec)));
+    const model = await models.loadModel(spec, wrap(models.ggufStore(gguf, spec), spec));
     return { spec, model, tokenizer: tokenizerFromGguf(gguf.metadata), format: 'gguf', weightFiles: [base(ggufs[0].name)] };
   }
 
@@ -70,7 +71,7 @@ export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}
   const missing = shardNames.filter((n) => !byName.has(n));
   if (missing.length) throw new Error(`model.safetensors.index.json lists ${missing.join(', ')}, which is missing`);
   const shards = await Promise.all(shardNames.map((n) => openSafetensors(byName.get(n)!)));
-  const model = await models.loadModel(spec, wrap(models.safetensorsStore(shards)));
+  const model = await models.loadModel(spec, wrap(models.safetensorsStore(shards), spec));
 
   const tok = byName.get('tokenizer.json');
   if (!tok) throw new Error('no tokenizer.json beside config.json (the model\'s own tokenizer is needed for word alignment)');

@@ -7,7 +7,7 @@ import type { Runtime } from '../engine/runtime.ts';
 import { type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
 import type { ByteSource } from '../weights/source.ts';
 import { sha256Hex } from './canonical-json.ts';
-import { type EmbedProgress, embedModel, type ProbeRaw } from './embed.ts';
+import { type EmbedProgress, embedModel, type ProbeRaw, type RowsPort } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
 import { checkMemory } from './memory.ts';
 import { type OpenModelOptions, openModel } from './open-model.ts';
@@ -87,6 +87,8 @@ export interface PipelineOptions {
   onProgress?: (p: EmbedProgress, sessions: number) => void;
   /** Each probe's raw gradients and embeddings (the lab's ablation derives its variants from them). */
   onProbe?: (r: ProbeRaw) => void;
+  /** The lab's own batch rows (IG from a non-zero baseline, SmoothGrad): see RowsPort. */
+  rows?: RowsPort;
 }
 
 export async function runPipeline(o: PipelineOptions): Promise<{ record: EmbeddingRecord; embedMs: number }> {
@@ -108,13 +110,14 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
     probes: o.probes,
     method: o.method,
     version: o.version,
-    sessions: (T, B, maxTargets) => {
+    sessions: (T, B, maxTargets, offset) => {
       sessions++;
       o.onSession?.(T, sessions);
-      return createAttributionSession(o.runtime, model, { T, B, maxTargets, threads: o.threads, ...o.sessionOptions });
+      return createAttributionSession(o.runtime, model, { T, B, maxTargets, threads: o.threads, ...o.sessionOptions, ...(offset ? { offset } : {}) });
     },
     onProgress: (p) => o.onProgress?.(p, sessions),
     onProbe: o.onProbe,
+    rows: o.rows,
   });
   const embedMs = performance.now() - t0;
   if (res.specHash !== checked.specHash) throw new Error(`spec hash changed while embedding (${res.specHash} vs ${checked.specHash})`);

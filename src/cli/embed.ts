@@ -3,8 +3,8 @@ import { readdirSync, type Stats, statSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
-import type { ProbeRaw } from '../able/embed.ts';
-import type { AttributionObjective, WeightStore } from '../models/index.ts';
+import type { ProbeRaw, RowsPort } from '../able/embed.ts';
+import type { ArchSpec, AttributionObjective, WeightStore } from '../models/index.ts';
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
 import { runPipeline } from '../able/pipeline.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from '../able/probes/index.ts';
@@ -40,8 +40,10 @@ export interface EmbedCliOptions {
   onProbe?: (r: ProbeRaw) => void;
   /** the lab's ablation: the objective the gradients are taken of (default v1's target log-prob) */
   objective?: AttributionObjective;
-  /** the lab's stability runs: rewrites the weights as they are read (e.g. adds noise) */
-  transformStore?: (s: WeightStore) => WeightStore;
+  /** the lab: rewrites the weights as they are read (stability: adds noise), or reads one (the embedding table) */
+  transformStore?: (s: WeightStore, spec: ArchSpec) => WeightStore;
+  /** the lab's own batch rows (IG from a non-zero baseline, SmoothGrad): see RowsPort */
+  rows?: RowsPort;
 }
 
 /** stat that follows links; null when nothing (or a dangling link) is there. */
@@ -110,7 +112,7 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
   const weightFile = WeightFile.create();
   try {
     const { record } = await runPipeline({
-      wrapStore: (s) => weightFile.wrap(o.transformStore ? o.transformStore(s) : s),
+      wrapStore: (s, spec) => weightFile.wrap(o.transformStore ? o.transformStore(s, spec) : s),
       sessionOptions: { prepack: o.prepack ?? false, objective: o.objective },
       files,
       identity: o.name && 'name' in identity ? { name: o.name } : identity,
@@ -132,6 +134,7 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
         },
       }),
       onProbe: o.onProbe,
+      rows: o.rows,
       onProgress: (p, sessions) =>
         bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
     });

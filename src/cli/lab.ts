@@ -8,7 +8,7 @@ import { behaviourTables } from '../atlas/behaviour.ts';
 import { type AttributionSource, type Centring, type KlGroup, rankVariants, runAblation, summarize, type VariantScore } from '../lab/ablate.ts';
 import { type LabModel, m1, m3, realBases, type Similarity, siblingsNearest, similarityOf } from '../lab/metrics.ts';
 import { EMBEDDINGS_FILE, readAtlas } from '../atlas/format.ts';
-import { parseRun, type RawRun, rawWords, runName } from '../lab/raw.ts';
+import { parseRun, type RawRun, rawWords, runName, runRows } from '../lab/raw.ts';
 import { convergence } from '../lab/convergence.ts';
 import { ablationMarkdown, ablationSvg, convergenceSvg, stabilitySvg } from '../lab/report.ts';
 import { perturbStore } from '../lab/perturb.ts';
@@ -39,13 +39,18 @@ const round7 = (x: number) => Number(x.toPrecision(7));
 async function rawRun(model: { id: string; path: string }, run: RawRun, threads?: number, transformStore?: EmbedCliOptions['transformStore']): Promise<RawFile> {
   const perProbe: Record<string, Float64Array>[] = [];
   const t0 = performance.now();
+  // ig from the mean embedding and SmoothGrad: their own batch rows, fed by the table's statistics
+  const extra = runRows(run);
+  if (extra && transformStore) throw new Error(`run ${runName(run)} reads the embedding table as loaded; it takes no weight transform`);
   const rec = await embedFromInput(model.path, {
+    // the record's spec (unused here): ig's for the ig runs, gxi's for SmoothGrad
     method: run.kind === 'ig' ? { kind: 'ig', steps: run.steps } : { kind: 'gxi' },
     probes: PROBE_SET_V1,
     name: model.id,
     threads,
     objective: run.expected ? 'expected-logprob' : undefined,
-    transformStore,
+    transformStore: extra?.observe ?? transformStore,
+    rows: extra?.rows,
     quiet: true,
     onProbe: (r) => {
       perProbe[r.index] = rawWords(run, r);
@@ -122,15 +127,18 @@ commands.push({
   name: 'lab ablate',
   summary: 'score method variants on the lineage lab (M1 quantization, M2 behaviour, M3 lineage, M4 cost)',
   help: [
-    'Usage: able lab ablate [--run gxi,ig8] [--only SUBSTR,...] [options]',
+    'Usage: able lab ablate [--run gxi,ig8,ig8-mean,sg8] [--only SUBSTR,...] [options]',
     '',
     '  --lab FILE          lab list (default lab/lab.json)',
     '  --embeddings DIR    stored v1 embeddings of the lab models (default lab/embeddings-v1)',
     '  --behaviour FILE    behavioural tables (default lab/behaviour.json)',
     '  --raw DIR           raw attribution runs, one JSON per model and run (default lab/ablate/raw)',
     '  --run LIST          first compute these runs for the lab models whose weights are at hand and that',
-    '                      have no raw file yet: gxi (gives gxi, gxi-abs-token, grad-norm) and ig<m>; a',
-    '                      -expected suffix takes gradients of the expected log-prob instead of v1\'s target',
+    '                      have no raw file yet: gxi (gives gxi, gxi-abs-token, grad-norm), ig<m> (integrated',
+    '                      gradients from zero, m steps), ig<m>-mean (from the mean token embedding row) and',
+    '                      sg<n>[-<sigma>] (SmoothGrad of gxi, n samples of noise sigma x rms(E), default',
+    '                      sigma 0.1); a -expected suffix takes gradients of the expected log-prob instead',
+    '                      of v1\'s target',
     '  --only LIST         with --run: only lab ids containing one of these substrings',
     '  --selection LIST    families the choice is made on (default SmolLM2,Gemma-3); the rest confirm',
     '  --out DIR           results (default lab/ablate): ablate.json, ablate.md, ablate.svg',

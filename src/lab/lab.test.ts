@@ -7,7 +7,9 @@ import { PROBE_SET_V1 } from '../able/probes/index';
 import { rankVariants, runAblation, summarize } from './ablate';
 import { convergence, kendallTauB } from './convergence';
 import { type LabModel, m1, m2, m3, similarityOf } from './metrics';
-import { perturbStore, perturbValues } from './perturb';
+import { addGaussian, perturbStore, perturbValues } from './perturb';
+import { parseRun, type RawRun, runName, runRows } from './raw';
+import { smoothGradRows, smoothGradSeed } from './rows';
 import { embeddingDistance, logLogFit } from './stability';
 import { aggregate, aggregationGrid, probeBlocks, splitBlocks, V1_AGGREGATION } from './variants';
 
@@ -200,5 +202,64 @@ describe('stability fit', () => {
     expect(f.slope).toBeCloseTo(0.8, 12);
     expect(f.intercept).toBeCloseTo(Math.log10(3), 12);
     expect(embeddingDistance([1, 0], [0, 1])).toBeCloseTo(Math.SQRT2, 15);
+  });
+});
+
+describe('raw run names', () => {
+  it('round-trips every kind, the new ones included', () => {
+    const runs: RawRun[] = [
+      { kind: 'gxi', expected: false },
+      { kind: 'gxi', expected: true },
+      { kind: 'ig', steps: 8, expected: false },
+      { kind: 'ig', steps: 8, baseline: 'mean', expected: false },
+      { kind: 'ig', steps: 32, baseline: 'mean', expected: true },
+      { kind: 'sg', samples: 8, sigma: 0.1, expected: false },
+      { kind: 'sg', samples: 16, sigma: 0.05, expected: true },
+    ];
+    expect(runs.map(runName)).toEqual(['gxi', 'gxi-expected', 'ig8', 'ig8-mean', 'ig32-mean-expected', 'sg8', 'sg16-0.05-expected']);
+    for (const r of runs) expect(parseRun(runName(r))).toEqual(r);
+    // sigma 0.1 is the default: written or not, one run (one raw folder)
+    expect(runName(parseRun('sg8-0.1'))).toBe('sg8');
+    expect(parseRun('sg4-1')).toEqual({ kind: 'sg', samples: 4, sigma: 1, expected: false });
+  });
+
+  it('refuses bad names, saying what is accepted', () => {
+    for (const bad of ['ig0-mean', 'ig8-median', 'igmean', 'sg0', 'sg8-0', 'sg8-1.5', 'sg8-x', 'sg257', 'sg8-expected-mean', 'smoothgrad'])
+      expect(() => parseRun(bad), bad).toThrow(`unknown run "${bad}": expected gxi, ig<steps> (e.g. ig8), ig<steps>-mean`);
+  });
+
+  it('the new runs need their rows and the table; the old ones neither', () => {
+    expect(runRows(parseRun('gxi'))).toBeNull();
+    expect(runRows(parseRun('ig8-expected'))).toBeNull();
+    expect(runRows(parseRun('ig8-mean'))!.rows.rows).toBe(8);
+    const sg = runRows(parseRun('sg4-0.2'))!.rows;
+    expect(sg.rows).toBe(4);
+    // before the observer has seen the table, make() refuses instead of using no baseline
+    expect(() => sg.make(0, [1, 2], 16, 4)).toThrow('the embedding table was not read');
+  });
+});
+
+describe('SmoothGrad noise', () => {
+  const stats = { mean: new Float64Array(4), rowMeanSquare: Float64Array.from([4, 16, 9]) };
+  it('has standard deviation sigma x rms(E) over the real positions, zero on padding, seeded by probe and sample', () => {
+    const port = smoothGradRows(64, 0.5, () => stats);
+    const T = 8;
+    const H = 4;
+    const { alpha, offset } = port.make(3, [0, 1], T, H);
+    expect(Array.from(alpha)).toEqual(new Array(64).fill(1));
+    let ss = 0;
+    for (let s = 0; s < 64; s++)
+      for (let j = 0; j < T * H; j++) {
+        const z = offset![s * T * H + j];
+        if (j >= 2 * H) expect(z).toBe(0);
+        else ss += z * z;
+      }
+    // rms(E) = sqrt((4 + 16) / 2); 512 draws: the sample sd within 10% of 0.5 x sqrt(10)
+    const sd = Math.sqrt(ss / (64 * 2 * H));
+    expect(sd / (0.5 * Math.sqrt(10))).toBeGreaterThan(0.9);
+    expect(sd / (0.5 * Math.sqrt(10))).toBeLessThan(1.1);
+    expect(port.make(3, [0, 1], T, H).offset).toEqual(offset);
+    expect(port.make(4, [0, 1], T, H).offset![0]).not.toBe(offset![0]);
+    expect(offset!.subarray(0, 2 * H)).toEqual(addGaussian(new Float32Array(2 * H), 0.5 * Math.sqrt(10), smoothGradSeed(3, 0)));
   });
 });

@@ -4,7 +4,7 @@ import { type StoredTensor, toFloat32, type WeightStore } from '../models/store'
 import { mulberry32, seedFromString } from '../atlas/random';
 
 /** The tensor's values as a Float32Array (a copy where its bytes are not 4-byte aligned). */
-function values(t: StoredTensor): Float32Array {
+export function values(t: StoredTensor): Float32Array {
   const { bytes } = toFloat32(t);
   return bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4) : new Float32Array(bytes.slice().buffer);
 }
@@ -12,11 +12,15 @@ function values(t: StoredTensor): Float32Array {
 /** One noise stream per tensor: the run's seed mixed with the FNV-1a of the tensor's name. */
 const tensorSeed = (name: string, seed: number) => (seedFromString(name) ^ Math.imul(seed, 0x9e3779b1)) >>> 0;
 
-/** x + eps * rms(x) * N(0, 1), elementwise (Box-Muller on a seeded uniform stream). */
+/** x + eps * rms(x) * N(0, 1), elementwise. */
 export function perturbValues(x: Float32Array, eps: number, seed: number): Float32Array {
   let ss = 0;
   for (const v of x) ss += v * v;
-  const scale = eps * Math.sqrt(ss / x.length);
+  return addGaussian(x, eps * Math.sqrt(ss / x.length), seed);
+}
+
+/** x + scale * N(0, 1), elementwise (Box-Muller on a seeded uniform stream; also SmoothGrad's noise). */
+export function addGaussian(x: Float32Array, scale: number, seed: number): Float32Array {
   const rand = mulberry32(seed);
   const out = new Float32Array(x.length);
   for (let i = 0; i < x.length; i += 2) {
