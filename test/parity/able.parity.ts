@@ -90,14 +90,19 @@ async function cliEmbedding(path: string, probes: ProbeSet): Promise<{ vector: F
   const out = join(mkdtempSync(join(tmpdir(), 'able-parity-cli-')), 'out.able.json');
   execFileSync(process.execPath, [join(root, 'bin/able.mjs'), 'embed', path, '--threads', '1', '--out', out], { stdio: 'pipe' });
   const rec = await parseEmbeddingJson(readFileSync(out, 'utf8'));
+  return { vector: probesPart(rec.vector, probes.probes), methodVersion: rec.spec.methodVersion };
+}
+
+/** The given probes' blocks of a full v1-probe-set vector, concatenated in the given order. */
+function probesPart(vector: Float32Array, probes: readonly { id: string }[]): Float32Array {
   const blocks = new Map<string, Float32Array>();
   let off = 0;
   for (const p of PROBE_SET_V1.probes) {
     const w = segmentWords(p.context).length;
-    blocks.set(p.id, rec.vector.subarray(off, off + w));
+    blocks.set(p.id, vector.subarray(off, off + w));
     off += w;
   }
-  return { vector: Float32Array.from(probes.probes.flatMap((p) => Array.from(blocks.get(p.id)!))), methodVersion: rec.spec.methodVersion };
+  return Float32Array.from(probes.flatMap((p) => Array.from(blocks.get(p.id)!)));
 }
 
 for (const { name, file, methods, probes: most, cli } of MODELS as { name: string; file: string; methods: (typeof GXI)[]; probes?: number; cli?: boolean }[]) {
@@ -180,14 +185,7 @@ describe.skipIf(skip(MODELS[0].file))(`able embed on ${MODELS[0].file}, twice`, 
     // embedding (the normalization is per probe), so the CLI's output is checked against PyTorch as well.
     const ref = references.get(MODELS[0].name);
     if (ref) {
-      const slices = new Map<string, Float32Array>();
-      let off = 0;
-      for (const p of PROBE_SET_V1.probes) {
-        const w = segmentWords(p.context).length;
-        slices.set(p.id, a.vector.subarray(off, off + w));
-        off += w;
-      }
-      const ours = Float32Array.from(ref.probes.flatMap((p) => Array.from(slices.get(p.id)!)));
+      const ours = probesPart(a.vector, ref.probes);
       const c = cosine(ours, ref.embeddingsV2.gxi);
       console.log(`able embed: the ${ref.probes.length} reference probes' part of the CLI's vector vs PyTorch gxi (v2): 1-cos ${(1 - c).toExponential(2)}`);
       expect(c).toBeGreaterThanOrEqual(0.9999);
