@@ -2,7 +2,7 @@
 // attributions become one vector. v1 is { sign: 'signed', transform: 'none', norm: 'l1', weight: 'uniform' }
 // (METHOD.md section 6). Pure: per-probe word vectors in, a unit vector out.
 import type { ProbeSet } from '../able/probes/index';
-import { segmentWords } from '../text/words';
+import { probeWordCounts } from '../able/aggregate';
 
 export interface Aggregation {
   /** signed word attributions, or their magnitudes */
@@ -23,9 +23,10 @@ export function aggregationName(a: Aggregation): string {
 
 /** Word count of each probe's context, in probe-set order: the block layout of every ABLE vector. */
 export function probeBlocks(probes: ProbeSet): { id: string; start: number; length: number }[] {
+  const lengths = probeWordCounts(probes.probes);
   let start = 0;
-  return probes.probes.map((p) => {
-    const length = segmentWords(p.context).length;
+  return probes.probes.map((p, i) => {
+    const length = lengths[i];
     const b = { id: p.id, start, length };
     start += length;
     return b;

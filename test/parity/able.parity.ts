@@ -34,6 +34,7 @@ import { nodeRuntime } from '../../src/platform/node/runtime-node.ts';
 import { createAttributionSession } from '../../src/models/index.ts';
 import { tokenizerFromGguf } from '../../src/text/gguf-tokenizer.ts';
 import { openGGUF } from '../../src/weights/index.ts';
+import { probeBlocks } from '../../src/lab/variants.ts';
 import { segmentWords } from '../../src/text/words.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -95,14 +96,13 @@ async function cliEmbedding(path: string, probes: ProbeSet): Promise<{ vector: F
 
 /** The given probes' blocks of a full v1-probe-set vector, concatenated in the given order. */
 function probesPart(vector: Float32Array, probes: readonly { id: string }[]): Float32Array {
-  const blocks = new Map<string, Float32Array>();
-  let off = 0;
-  for (const p of PROBE_SET_V1.probes) {
-    const w = segmentWords(p.context).length;
-    blocks.set(p.id, vector.subarray(off, off + w));
-    off += w;
-  }
-  return Float32Array.from(probes.flatMap((p) => Array.from(blocks.get(p.id)!)));
+  const at = new Map(probeBlocks(PROBE_SET_V1).map((b) => [b.id, b]));
+  return Float32Array.from(
+    probes.flatMap((p) => {
+      const b = at.get(p.id)!;
+      return Array.from(vector.subarray(b.start, b.start + b.length));
+    }),
+  );
 }
 
 for (const { name, file, methods, probes: most, cli } of MODELS as { name: string; file: string; methods: (typeof GXI)[]; probes?: number; cli?: boolean }[]) {
