@@ -2,18 +2,21 @@
 // pipeline (openModel + embedModel + createAttributionSession, the CLI's code) on a probe subset
 // that keeps every length bucket the full v1 set uses (so each session is the size the full run
 // builds) and prints RSS / JS-heap / ArrayBuffer bytes after each phase and the peak RSS.
-//   npx tsx bench/embed-memory.ts FILE.gguf [--per-bucket 2 | --spread N] [--threads N]
-//       [--weights file|memory] [--prepack 1] [--out result.json]
+//   npx tsx bench/embed-memory.ts FILE.gguf [--per-bucket k | --spread N] [--threads N]
+//       [--weights file|memory] [--prepack 1] [--mem-pattern 1] [--arena 0] [--batch-tokens N] [--out result.json]
+// --per-bucket: probes per length bucket (default: as many as one call batches, at least 2, so the
+// largest call of the full run is built and run).
 // --spread N: probes i * 161 / N of v1 instead (reference/real_gguf.py --spread --limit N takes the
 // same ones), for timing against PyTorch. The JSON also has the matmul FLOPs of each probe's
 // forward + backward-to-input (bench/lib/flops.ts).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { bucketFor, embedModel } from '../src/able/embed.ts';
+import { BATCH_TOKENS, bucketFor, embedModel } from '../src/able/embed.ts';
 import { openModel } from '../src/able/open-model.ts';
 import { PROBE_SET_V1, type ProbeSet } from '../src/able/probes/index.ts';
 import { flag, positional } from '../src/cli/args.ts';
 import { NodeFileSource } from '../src/platform/node/node-source.ts';
 import { WeightFile } from '../src/cli/weight-file.ts';
+import { EMBED_SESSION_OPTIONS } from '../src/cli/embed.ts';
 import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
 import { selectTokens } from '../src/able/targets.ts';
 import { attributionFlops } from './lib/flops.ts';
@@ -23,7 +26,9 @@ const MiB = 1024 * 1024;
 const args = process.argv.slice(2);
 const path = positional(args);
 if (!path) throw new Error('usage: embed-memory.ts FILE.gguf [--per-bucket k] [--threads N] [--out FILE]');
-const perBucket = Number(flag(args, '--per-bucket') ?? 2);
+const batchTokens = Number(flag(args, '--batch-tokens') ?? BATCH_TOKENS);
+const perBucketArg = flag(args, '--per-bucket');
+const perBucket = (T: number) => (perBucketArg ? Number(perBucketArg) : Math.max(2, Math.floor(batchTokens / T)));
 const threads = flag(args, '--threads') ? Number(flag(args, '--threads')) : undefined;
 
 // Linux: resident anonymous (heap, ORT buffers) vs file-backed (mapped weights) pages.
@@ -56,7 +61,9 @@ const mark = (phase: string) => {
 mark('start');
 // --weights memory: the old path (float32 tensors in the JS heap, copied into ORT); default file.
 const inMemory = flag(args, '--weights') === 'memory';
+// the CLI's options unless told otherwise
 const prepack = flag(args, '--prepack') === '1';
+const memPattern = flag(args, '--mem-pattern') === '1';
 const wf = inMemory ? null : WeightFile.create();
 const opened = await openModel([await NodeFileSource.open(path)], wf ? { wrapStore: (s) => wf.wrap(s) } : {});
 wf?.close();
@@ -77,7 +84,7 @@ const probes: ProbeSet = {
   ...PROBE_SET_V1,
   probes: spread
     ? Array.from({ length: spread }, (_, i) => all[Math.floor((i * all.length) / spread)])
-    : [...byBucket.values()].flatMap((ps) => ps.slice(0, perBucket)),
+    : [...byBucket].flatMap(([T, ps]) => ps.slice(0, perBucket(T))),
 };
 const Ks = new Map<number, number>();
 const flops = probes.probes.map((p) => {
@@ -96,9 +103,11 @@ const res = await embedModel({
   hiddenSize: opened.spec.hidden,
   probes,
   method: { kind: 'gxi' },
-  sessions: async (T, B, maxTargets) => {
-    mark(`before session T=${T}`);
-    const s = await createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets, threads, prepack });
+  batchTokens,
+  sessions: async (shape) => {
+    const T = shape.T;
+    mark(`before session T=${T} B=${shape.B}`);
+    const s = await createAttributionSession(nodeRuntime, opened.model, { ...EMBED_SESSION_OPTIONS, ...shape, threads, prepack, memPattern, ...(flag(args, '--arena') === '0' ? { arena: false } : {}) });
     mark(`session T=${T} created (${(s.createMs / 1000).toFixed(1)} s)`);
     return {
       ...s,

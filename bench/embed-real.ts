@@ -48,10 +48,10 @@ export const embedReal: Benchmark = {
           hiddenSize: opened.spec.hidden,
           probes,
           method: { kind: 'gxi' },
-          sessions: async (T, B, maxTargets) => {
+          sessions: async (shape) => {
             if (!v.session) {
-              v.K = maxTargets;
-              const s = await createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets: useMaxTargets ? maxTargets : undefined });
+              v.K = shape.maxTargets;
+              const s = await createAttributionSession(nodeRuntime, opened.model, { ...shape, maxTargets: useMaxTargets ? shape.maxTargets : undefined });
               v.createMs = s.createMs;
               v.nodes = s.nodeCount;
               v.release = () => s.release();

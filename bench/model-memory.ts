@@ -62,7 +62,8 @@ export const modelMemory: Benchmark = {
         ctx.log(`  ${f}: not in $ABLE_MODELS_DIR or /tmp/models, skipped`);
         continue;
       }
-      const r = embedMemoryChild(path, ['--per-bucket', ctx.quick ? '1' : '2']);
+      // full runs: each bucket's call filled as the full set fills it (embed-memory's default)
+      const r = embedMemoryChild(path, ctx.quick ? ['--per-bucket', '1'] : []);
       const f32MiB = r.f32Bytes / MiB;
       const wall = r.phases.at(-1)?.s ?? 0;
       ctx.log(`  ${f}: peak RSS ${r.peakMiB} MiB, float32 weights ${f32MiB.toFixed(0)} MiB (${(r.peakMiB / f32MiB).toFixed(2)}x), ${wall.toFixed(1)} s`);

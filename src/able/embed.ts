@@ -12,7 +12,9 @@ import { selectTokens } from './targets';
 /** A compiled attribution graph for a fixed length T and batch B (see src/models). */
 export interface AttributionSession {
   run(
+    /** [T], or [B, T] for a session made with rowIds (one probe per row) */
     ids: Int32Array,
+    /** shaped as ids */
     targetMask: Float32Array,
     alpha: Float32Array,
     /** [B, T, H], only for a session made with offsets (see SessionFactory) */
@@ -23,10 +25,25 @@ export interface AttributionSession {
   release(): Promise<void>;
 }
 /**
- * maxTargets: the most target tokens of any probe it will run (the vocabulary head runs only there).
- * offset: the graph takes X = alpha E + offset (only asked for by a RowsPort that uses offsets).
+ * T: the padded length; B: batch rows. maxTargets: the most target tokens of any probe it will run
+ * (the vocabulary head runs only there). offset: the graph takes X = alpha E + offset (only asked
+ * for by a RowsPort that uses offsets). rowIds: each row its own probe (ids and targets [B, T]).
  */
-export type SessionFactory = (T: number, B: number, maxTargets: number, offset?: boolean) => Promise<AttributionSession>;
+export interface SessionShape {
+  T: number;
+  B: number;
+  maxTargets: number;
+  offset?: boolean;
+  rowIds?: boolean;
+}
+export type SessionFactory = (shape: SessionShape) => Promise<AttributionSession>;
+
+/**
+ * Tokens per call when a method has one row per probe (gxi, grad-norm): short probes are run
+ * several to a call, so each matmul has ~this many rows. Unpacked matmuls of 16 rows run at a
+ * third of their speed at 128 (docs/benchmarks.md: probe batching); activations grow with it.
+ */
+export const BATCH_TOKENS = 128;
 
 /**
  * Batch rows other than the method's, for the lab's ablation (IG from a non-zero baseline,
@@ -107,6 +124,8 @@ export async function embedModel(opts: {
   onProbe?: (r: ProbeRaw) => void;
   /** The lab's own batch rows; the vector then holds their attribution, under the spec of `method`. */
   rows?: RowsPort;
+  /** Tokens per call for one-row methods (default BATCH_TOKENS; T or less: one probe per call). */
+  batchTokens?: number;
   now?: () => number;
 }): Promise<EmbedResult> {
   const { tokenizer, probes, method, modelName } = opts;
@@ -142,36 +161,51 @@ export async function embedModel(opts: {
   let provider = '';
   let done = 0;
 
+  // one-row methods run several probes per call, one per batch row
+  const batchTokens = opts.batchTokens ?? BATCH_TOKENS;
+  if (!Number.isInteger(batchTokens) || batchTokens < 1) throw new Error(`batchTokens must be a positive integer, got ${batchTokens}`);
+  const perRow = !port && steps === 0;
+
   for (const T of [...byBucket.keys()].sort((a, b) => a - b)) {
     const t0 = now();
-    const maxTargets = Math.max(...byBucket.get(T)!.map((i) => prepared[i].target.length));
-    const session = port?.offset ? await opts.sessions(T, B, maxTargets, true) : await opts.sessions(T, B, maxTargets);
+    const members = byBucket.get(T)!;
+    const maxTargets = Math.max(...members.map((i) => prepared[i].target.length));
+    const P = perRow ? Math.max(1, Math.min(members.length, Math.floor(batchTokens / T))) : 1;
+    const shape: SessionShape = perRow && P > 1 ? { T, B: P, maxTargets, rowIds: true } : { T, B, maxTargets, ...(port?.offset ? { offset: true } : {}) };
+    const session = await opts.sessions(shape);
     sessionMs.push(session.createMs ?? now() - t0);
     provider = session.provider;
     opts.onProgress?.({ done, total: prepared.length, probeId: '', ms: now() - t0, phase: 'session' });
     try {
-      for (const i of byBucket.get(T)!) {
-        const p = prepared[i];
+      for (let c = 0; c < members.length; c += P) {
+        const chunk = members.slice(c, c + P);
         const t1 = now();
-        const ids = new Int32Array(T);
-        ids.set(p.ids);
-        const mask = new Float32Array(T);
-        for (const j of p.target) mask[j] = 1;
-        const rows = port ? portRows(port, i, p.ids, T, H, B) : { alpha };
+        // rows past the chunk's probes stay all padding: no targets, so f 0 and no gradient
+        const ids = new Int32Array(P * T);
+        const mask = new Float32Array(P * T);
+        chunk.forEach((i, r) => {
+          ids.set(prepared[i].ids, r * T);
+          for (const j of prepared[i].target) mask[r * T + j] = 1;
+        });
+        const rows = port ? portRows(port, chunk[0], prepared[chunk[0]].ids, T, H, B) : { alpha: P > 1 ? new Float32Array(P).fill(1) : alpha };
         const out = rows.offset ? await session.run(ids, mask, rows.alpha, rows.offset) : await session.run(ids, mask, rows.alpha);
-        const n = p.ids.length;
-        // Only the real (unpadded) positions matter; padding sits at the end.
-        const grad = sliceRows(out.grad, R, T, n, H);
-        const emb = out.embeds.subarray(0, n * H);
-        const attr = port
-          ? port.attribute(grad, emb, rows.offset && sliceRows(rows.offset, R, T, n, H), n, H)
-          : tokenAttributions(method, grad, emb, n, H);
-        results[i] = { spans: p.spans, tokenAttr: attr };
-        logProbs[i] = out.f[B - 1];
-        opts.onProbe?.({ index: i, probe: p.probe, spans: p.spans, grad, rows: R, emb, n, H, logProb: logProbs[i], tokenAttr: attr });
-        timings[i] = now() - t1;
-        done++;
-        opts.onProgress?.({ done, total: prepared.length, probeId: p.probe.id, ms: timings[i], phase: 'probe' });
+        const ms = (now() - t1) / chunk.length;
+        chunk.forEach((i, r) => {
+          const p = prepared[i];
+          const n = p.ids.length;
+          // Only the real (unpadded) positions matter; padding sits at the end.
+          const grad = P > 1 ? out.grad.subarray(r * T * H, (r * T + n) * H) : sliceRows(out.grad, R, T, n, H);
+          const emb = out.embeds.subarray(r * T * H, (r * T + n) * H);
+          const attr = port
+            ? port.attribute(grad, emb, rows.offset && sliceRows(rows.offset, R, T, n, H), n, H)
+            : tokenAttributions(method, grad, emb, n, H);
+          results[i] = { spans: p.spans, tokenAttr: attr };
+          logProbs[i] = P > 1 ? out.f[r] : out.f[B - 1];
+          opts.onProbe?.({ index: i, probe: p.probe, spans: p.spans, grad, rows: R, emb, n, H, logProb: logProbs[i], tokenAttr: attr });
+          timings[i] = ms;
+          done++;
+          opts.onProgress?.({ done, total: prepared.length, probeId: p.probe.id, ms, phase: 'probe' });
+        });
       }
     } finally {
       await session.release();

@@ -89,6 +89,8 @@ export interface PipelineOptions {
   onProbe?: (r: ProbeRaw) => void;
   /** The lab's own batch rows (IG from a non-zero baseline, SmoothGrad): see RowsPort. */
   rows?: RowsPort;
+  /** Tokens per call for one-row methods (see embedModel; default BATCH_TOKENS). */
+  batchTokens?: number;
 }
 
 export async function runPipeline(o: PipelineOptions): Promise<{ record: EmbeddingRecord; embedMs: number }> {
@@ -110,14 +112,15 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
     probes: o.probes,
     method: o.method,
     version: o.version,
-    sessions: (T, B, maxTargets, offset) => {
+    sessions: (shape) => {
       sessions++;
-      o.onSession?.(T, sessions);
-      return createAttributionSession(o.runtime, model, { T, B, maxTargets, threads: o.threads, ...o.sessionOptions, ...(offset ? { offset } : {}) });
+      o.onSession?.(shape.T, sessions);
+      return createAttributionSession(o.runtime, model, { ...shape, threads: o.threads, ...o.sessionOptions });
     },
     onProgress: (p) => o.onProgress?.(p, sessions),
     onProbe: o.onProbe,
     rows: o.rows,
+    batchTokens: o.batchTokens,
   });
   const embedMs = performance.now() - t0;
   if (res.specHash !== checked.specHash) throw new Error(`spec hash changed while embedding (${res.specHash} vs ${checked.specHash})`);

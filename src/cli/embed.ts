@@ -3,7 +3,7 @@ import { readdirSync, type Stats, statSync } from 'node:fs';
 import { availableParallelism, hostname, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
-import type { ProbeRaw, RowsPort } from '../able/embed.ts';
+import { BATCH_TOKENS, type ProbeRaw, type RowsPort } from '../able/embed.ts';
 import type { ArchSpec, AttributionObjective, WeightStore } from '../models/index.ts';
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, type ModelIdentity } from '../able/embedding-file.ts';
 import { runPipeline } from '../able/pipeline.ts';
@@ -34,6 +34,8 @@ export interface EmbedCliOptions {
   quiet?: boolean;
   /** Let ORT prepack matmul weights: faster per probe, two more float32 copies of the weights. */
   prepack?: boolean;
+  /** tokens per call for gxi and grad-norm: short probes run several to a call (default BATCH_TOKENS) */
+  batchTokens?: number;
   /** bytes the run may use (default: the machine's total memory) */
   memoryBytes?: number;
   /** each probe's raw engine output (`able lab ablate` derives its attribution variants from it) */
@@ -103,6 +105,13 @@ async function resolveInput(
   return { files, identity: { hubId: m.repoId, revision: m.sha }, label: m.repoId };
 }
 
+/**
+ * onnxruntime options of `able embed` (docs/benchmarks.md): the weights are a mapped file, so no
+ * prepacked copies; no memory pattern, whose one planned block for a call's activations peaked
+ * ~190 MiB higher than the arena's reuse at 128 tokens per call (SmolLM2).
+ */
+export const EMBED_SESSION_OPTIONS = { prepack: false, memPattern: false } as const;
+
 /** Embeds one model; returns the embedding record ready to write. */
 export async function embedFromInput(input: string, o: EmbedCliOptions): Promise<EmbeddingRecord> {
   const t0 = Date.now();
@@ -113,7 +122,8 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
   try {
     const { record } = await runPipeline({
       wrapStore: (s, spec) => weightFile.wrap(o.transformStore ? o.transformStore(s, spec) : s),
-      sessionOptions: { prepack: o.prepack ?? false, objective: o.objective },
+      sessionOptions: { ...EMBED_SESSION_OPTIONS, ...(o.prepack !== undefined ? { prepack: o.prepack } : {}), objective: o.objective },
+      batchTokens: o.batchTokens,
       files,
       identity: o.name && 'name' in identity ? { name: o.name } : identity,
       label,
@@ -135,6 +145,8 @@ export async function embedFromInput(input: string, o: EmbedCliOptions): Promise
       }),
       onProbe: o.onProbe,
       rows: o.rows,
+      // every tensor is written by the first graph: close the file (and collect the loading's garbage)
+      onSession: () => weightFile.close(),
       onProgress: (p, sessions) =>
         bar?.update(p.done, p.total, p.phase === 'session' ? `(graph for length bucket ${sessions})` : p.probeId),
     });
@@ -159,7 +171,7 @@ export function memoryLimitArg(v: string | undefined): number | undefined {
   return Math.round(Number(m[1]) * 1024 ** ' KMGT'.indexOf((m[2] || ' ').toUpperCase()));
 }
 
-/** --method / --steps / --probes / --threads / --prepack / --memory-limit, shared by `embed` and `atlas build`. */
+/** --method / --steps / --probes / --threads / --prepack / --batch-tokens / --memory-limit, shared by `embed` and `atlas build`. */
 export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
   const methodName = flag(args, '--method') ?? 'gxi';
   const stepsArg = flag(args, '--steps');
@@ -182,6 +194,10 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     threads = t.threads;
   }
   const specArg = flag(args, '--spec');
+  const batchArg = flag(args, '--batch-tokens');
+  const batchTokens = batchArg === undefined ? undefined : Number(batchArg);
+  if (batchTokens !== undefined && !(Number.isInteger(batchTokens) && batchTokens >= 1 && batchTokens <= 4096))
+    throw new Error(`--batch-tokens must be an integer from 1 to 4096, got "${batchArg}"`);
   return {
     method,
     version: specArg === undefined ? undefined : parseMethodVersion(specArg),
@@ -190,6 +206,7 @@ export function embedOptionsFromArgs(args: string[]): EmbedCliOptions {
     where: flag(args, '--where'),
     name: flag(args, '--name'),
     prepack: yesNo(args, '--prepack'),
+    batchTokens,
     memoryBytes: memoryLimitArg(flag(args, '--memory-limit')),
   };
 }
@@ -210,6 +227,9 @@ commands.push({
     '                              two more float32 copies of the weights in memory (default no;',
     '                              docs/benchmarks.md). The weights are kept in a scratch file under',
     '                              ABLE_TMPDIR (default the OS temp folder), deleted at the end.',
+    `  --batch-tokens N            gxi, grad-norm: short probes run several to a call, about N tokens`,
+    `                              per call (default ${BATCH_TOKENS}; 1: one probe per call). Faster; more`,
+    '                              activation memory. The vector is the same within float32 rounding.',
     "  --memory-limit SIZE         refuse a model estimated to need more (default: the machine's memory)",
     '  --where TEXT                provenance note stored in the file (default: host name)',
     '  --name NAME                 identity name for a local model (default: its file or folder name)',

@@ -6,6 +6,8 @@
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { StoredTensor, WeightStore } from '../models/index.ts';
 
 /** ORT maps spans from an aligned offset; 64 KiB covers every page size / allocation granularity. */
@@ -72,8 +74,10 @@ export class WeightFile {
 
   /** Done writing (sessions read the file by path). */
   close(): void {
-    if (this.fd !== null) closeSync(this.fd);
+    if (this.fd === null) return;
+    closeSync(this.fd);
     this.fd = null;
+    collectGarbage();
   }
 
   /** Deletes the folder (live sessions keep their mappings until released). Also runs at exit
@@ -85,4 +89,14 @@ export class WeightFile {
     live.delete(this);
     if (live.size === 0) for (const s of SIGNALS) process.off(s, onSignal);
   }
+}
+
+/**
+ * The tensors just written are garbage now, but V8 may not collect them for the whole run (its
+ * heap is small; they are external ArrayBuffers): SmolLM2's last ~140 MiB of float32 stayed
+ * resident beside the sessions (docs/benchmarks.md). One full collection once loading is done.
+ */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }

@@ -65,7 +65,7 @@ async function rawProbes(variant: string, run: string, port?: (stats: ReturnType
     probes,
     method: { kind: 'gxi' },
     rows: port ? port(stats) : extra?.rows,
-    sessions: (T, B, maxTargets, offset) => createAttributionSession(nodeRuntime, model, { T, B, maxTargets, threads: 1, ...(offset ? { offset } : {}) }),
+    sessions: (shape) => createAttributionSession(nodeRuntime, model, { ...shape, threads: 1 }),
     onProbe: (r) => raws.push(r),
   });
   return { raws, stats, opened, probes };

@@ -53,6 +53,57 @@ describe('offset input and expected-logprob objective vs PyTorch (fp32, B=2, alp
   }
 });
 
+describe('rowIds: one call runs each row on its own sequence, against the same PyTorch rows', () => {
+  // Every (case, row b) of one objective becomes a batch row of its own: its ids, targets, alpha[b]
+  // and offset[b]. The result must be the golden row's, as if each case had run alone.
+  for (const variant of V2.slice(0, 2)) {
+    it(variant, async () => {
+      const { model } = await openTiny(variant);
+      const D = model.spec.hidden;
+      const { cases } = golden(variant);
+      const T = Math.max(...cases.map((c) => c.ids.length)) + 2;
+      const K = Math.max(...cases.map((c) => c.targetMask.filter(Boolean).length));
+      for (const objective of ['target-logprob', 'expected-logprob'] as AttributionObjective[]) {
+        const rows = cases.filter((c) => c.objective === objective).flatMap((c) => c.alpha.map((a, b) => ({ c, a, b })));
+        const B = rows.length;
+        expect(B).toBeGreaterThanOrEqual(2);
+        const ids = new Int32Array(B * T);
+        const mask = new Float32Array(B * T);
+        const offset = new Float32Array(B * T * D);
+        rows.forEach(({ c, b }, r) => {
+          const p = padCase(c, T);
+          ids.set(p.ids, r * T);
+          mask.set(p.mask, r * T);
+          if (c.offset) offset.set(padRows([c.offset[b]], T, D), r * T * D);
+        });
+        const alpha = Float32Array.from(rows.map((x) => x.a));
+        for (const maxTargets of [undefined, K]) {
+          const s = await createAttributionSession(nodeRuntime, model, { T, B, objective, offset: true, maxTargets, rowIds: true });
+          await expect(s.run(ids.subarray(0, T), mask.subarray(0, T), alpha, offset)).rejects.toThrow(`ids has ${T} tokens; this session takes B*T = ${B}*${T}`);
+          const out = await s.run(ids, mask, alpha, offset);
+          await s.release();
+          rows.forEach(({ c, b }, r) => {
+            // the row as a one-row case of its own
+            const one = { ...c, alpha: [c.alpha[b]], f: [c.f[b]], grad: [c.grad[b]] };
+            const fig = compareRows({ f: out.f.subarray(r, r + 1), grad: out.grad.subarray(r * T * D, (r + 1) * T * D) }, one, T, D);
+            const what = `${c.id} row ${b} maxTargets=${maxTargets}`;
+            expect(fig.fRelErr, what).toBeLessThanOrEqual(1e-5);
+            expect(fig.gradRelErr, what).toBeLessThanOrEqual(3e-5);
+            expect(fig.padMaxAbs, what).toBe(0);
+          });
+          // E per row: the embedding rows of each row's own ids
+          const single = await createAttributionSession(nodeRuntime, model, { T, B: 1, objective, maxTargets });
+          for (const r of [0, B - 1]) {
+            const alone = await single.run(ids.subarray(r * T, (r + 1) * T), mask.subarray(r * T, (r + 1) * T), Float32Array.of(1));
+            expect(Array.from(out.embeds.subarray(r * T * D, (r + 1) * T * D))).toEqual(Array.from(alone.embeds));
+          }
+          await single.release();
+        }
+      }
+    });
+  }
+});
+
 describe('graph options', () => {
   it('defaults build the v1 graph byte for byte; each option adds only its input', async () => {
     const { model } = await openTiny('llama');
@@ -69,6 +120,9 @@ describe('graph options', () => {
     expect(inputs({ objective: 'expected-logprob' })).toEqual(['ids[8]', 'alpha[2]', 'targetMask[8]']);
     expect(inputs({ maxTargets: 3 })).toEqual(['ids[8]', 'alpha[2]', 'targetSelect[3,8]', 'targetIds[3]', 'targetWeight[3]']);
     expect(inputs({ maxTargets: 3, objective: 'expected-logprob' })).toEqual(['ids[8]', 'alpha[2]', 'targetSelect[3,8]', 'targetWeight[3]']);
+    expect(inputs({ rowIds: true })).toEqual(['ids[2,8]', 'alpha[2]', 'targetMask[2,8]']);
+    expect(inputs({ rowIds: true, maxTargets: 3 })).toEqual(['ids[2,8]', 'alpha[2]', 'targetSelect[2,3,8]', 'targetIds[2,3]', 'targetWeight[2,3]']);
+    expect(same({}, { rowIds: false })).toBe(true);
     expect(() => onnx({ objective: 'entropy' as AttributionObjective })).toThrow("objective must be 'target-logprob' or 'expected-logprob', got 'entropy'");
   });
 

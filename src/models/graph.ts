@@ -11,6 +11,13 @@ export interface AttributionGraphOptions {
   T: number;
   /** Batch rows: one embedding scale alpha[b] each. */
   B: number;
+  /**
+   * Each batch row its own token sequence: ids [B, T], and targets per row (several probes in one
+   * call). Default false: one sequence shared by the B rows (IG steps, SmoothGrad samples). With a
+   * few short probes per call the matmuls get B*T rows instead of T, which is what makes them
+   * efficient (docs/benchmarks.md: probe batching).
+   */
+  rowIds?: boolean;
   dtype?: 'float32' | 'float64';
   /** Also output logits [T, V] of batch row 0 (for parity tests; V is large). */
   logits?: boolean;
@@ -40,13 +47,13 @@ export interface AttributionGraphOptions {
 export type AttributionObjective = 'target-logprob' | 'expected-logprob';
 
 /**
- * Inputs:  ids int64 [T]; alpha [B]; offset [B, T, D] (with offset: true); targetMask [T] (weight
+ * Inputs:  ids int64 [T] ([B, T] with rowIds); alpha [B]; offset [B, T, D] (with offset: true); targetMask [T] (weight
  *          of position i - 1 in f: 1 where ids[i] is a target token, 0 at i = 0 and on padding).
  *          (With maxTargets: targetSelect, targetIds, targetWeight instead of targetMask; no
- *          targetIds for 'expected-logprob'.)
+ *          targetIds for 'expected-logprob'.) With rowIds each of these gains a leading B axis.
  * Outputs: f [B] = sum over those positions of weight * (log softmax(logits[i-1])[ids[i]], or
  *          sum_v p_v log p_v for 'expected-logprob'); grad [B, T, D] = df/dX at
- *          X = alpha[b] E (+ offset[b]); embeds [T, D] = E; logits [T, V] (opt).
+ *          X = alpha[b] E (+ offset[b]); embeds [T, D] = E ([B, T, D] with rowIds); logits [T, V] (opt).
  * E is the input-embedding matrix as the first layer sees it: for Gemma it includes the
  * sqrt(hidden) scale (as transformers' embedding module does); for GPT-2 it excludes positions.
  */
@@ -57,7 +64,10 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   if (!Number.isInteger(T) || T < 2) throw new Error(`buildAttributionGraph: T must be an integer >= 2, got ${T}`);
   if (!Number.isInteger(B) || B < 1) throw new Error(`buildAttributionGraph: B must be a positive integer, got ${B}`);
   const g = new Graph(primitives);
-  const ids = g.input('ids', 'int64', [T]);
+  const rowIds = opts.rowIds === true;
+  // leading axis of the per-sequence inputs: none when the B rows share one sequence
+  const seq = (...dims: number[]) => (rowIds ? [B, ...dims] : dims);
+  const ids = g.input('ids', 'int64', seq(T));
   const K = opts.maxTargets;
   if (K !== undefined && (!Number.isInteger(K) || K < 1 || K > T - 1))
     throw new Error(`buildAttributionGraph: maxTargets must be an integer in [1, T-1], got ${K}`);
@@ -122,7 +132,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   // E: rows of the (stored-dtype) table, cast after the gather so the table is never converted here.
   let E = op.cast(op.gather(rawWeight(family.embedName(spec)), ids), dtype);
   if (spec.embedScale !== 1) E = op.mul(E, g.scalar(spec.embedScale, dtype));
-  const scaled = op.mul(op.reshape(E, [1, T, spec.hidden]), op.reshape(alpha, [B, 1, 1]));
+  const scaled = op.mul(rowIds ? E : op.reshape(E, [1, T, spec.hidden]), op.reshape(alpha, [B, 1, 1]));
   const X = offset ? op.add(scaled, offset) : scaled;
 
   const hidden = family.forward(ctx, X);
@@ -131,11 +141,11 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     return spec.finalSoftcap ? softcap(l, spec.finalSoftcap) : l;
   };
 
-  // per-position term [B, P] from log-probs [B, P, V]; `targets` (int64 [P]) only for target-logprob
+  // per-position term [B, P] from log-probs [B, P, V]; `targets` (int64 [P], [B, P] with rowIds) only for target-logprob
   const score = (logp: Tensor, targets: () => Tensor) => {
     const [, P] = logp.shape as number[];
     if (expected) return op.reduceSum(op.mul(op.exp(logp), logp), [-1], false);
-    const idx = op.expand(op.reshape(targets(), [1, P, 1]), [B, P, 1]);
+    const idx = op.expand(op.reshape(targets(), [rowIds ? B : 1, P, 1]), [B, P, 1]);
     return op.reshape(op.gatherElements(logp, idx, -1), [B, P]);
   };
 
@@ -143,11 +153,11 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
   let logits: Tensor | null = null;
   if (K === undefined) {
     // f[b] = sum_i targetMask[i] * log softmax(logits[b, i-1])[ids[i]], i = 1..T-1
-    const targetMask = g.input('targetMask', dtype, [T]);
+    const targetMask = g.input('targetMask', dtype, seq(T));
     logits = head(hidden);
     const logp = op.logSoftmax(op.slice(logits, 1, 0, T - 1), -1);
-    const next = () => op.slice(ids, 0, 1, T);
-    f = op.reduceSum(op.mul(score(logp, next), op.slice(targetMask, 0, 1, T)), [1], false);
+    const next = () => op.slice(ids, rowIds ? 1 : 0, 1, T);
+    f = op.reduceSum(op.mul(score(logp, next), op.slice(targetMask, rowIds ? 1 : 0, 1, T)), [1], false);
   } else {
     // the same sum over K selected positions: hidden rows picked by a one-hot [K, T] matmul. The head
     // runs transposed, logits^T [V, B*K] = W h^T, so the forward reads the [V, D] head weight in
@@ -155,9 +165,9 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     // prepacking is off (0.67 GB for Gemma 3's tied 262,144 x 640 table). The backward
     // (dh = g W) still packs it. log-softmax and the pick run over axis 0: no Transpose follows the
     // Gemm, which ORT would fuse back into the B-operand form. docs/benchmarks.md has the figures.
-    const select = g.input('targetSelect', dtype, [K, T]);
-    const targetIds = expected ? null : g.input('targetIds', 'int64', [K]);
-    const weight = g.input('targetWeight', dtype, [K]);
+    const select = g.input('targetSelect', dtype, seq(K, T));
+    const targetIds = expected ? null : g.input('targetIds', 'int64', seq(K));
+    const weight = g.input('targetWeight', dtype, seq(K));
     if (expected) {
       // the expected log-prob sums over the whole distribution: log-softmax along the last axis, as
       // float32 sums down axis 0 of the transposed head lose ~1e-5 relative (the ablation's path only)
@@ -168,7 +178,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
       let logitsT = op.gemm(w(family.lmHeadName(spec)), h, null, { transB: true });
       if (spec.finalSoftcap) logitsT = softcap(logitsT, spec.finalSoftcap);
       const logp = op.logSoftmax(logitsT, 0);
-      const at = op.reshape(op.expand(op.reshape(targetIds as Tensor, [1, K]), [B, K]), [1, B * K]);
+      const at = op.reshape(rowIds ? (targetIds as Tensor) : op.expand(op.reshape(targetIds as Tensor, [1, K]), [B, K]), [1, B * K]);
       f = op.reduceSum(op.mul(op.reshape(op.gatherElements(logp, at, 0), [B, K]), weight), [1], false);
     }
   }

@@ -9,20 +9,24 @@ export interface AttributionResult {
   f: Float32Array;
   /** [B, T, D]: df/dX at X = alpha[b] E (+ offset[b]). */
   grad: Float32Array;
-  /** [T, D]: E. */
+  /** [T, D]: E ([B, T, D] for a session made with rowIds). */
   embeds: Float32Array;
   /** [T, V] of batch row 0, when the session was made with logits: true. */
   logits?: Float32Array;
 }
 
 export interface AttributionSession {
-  /** offset [B, T, D] flat, row-major: required by a session made with offset: true, refused otherwise. */
+  /**
+   * ids and targetMask [T] ([B, T] flat for a session made with rowIds: one padded sequence per row);
+   * offset [B, T, D] flat, row-major: required by a session made with offset: true, refused otherwise.
+   */
   run(ids: Int32Array | number[], targetMask: Float32Array, alpha: Float32Array, offset?: Float32Array | Float64Array): Promise<AttributionResult>;
   /** The execution provider that loaded the graph. */
   provider: string;
   createMs: number;
   T: number;
   B: number;
+  rowIds: boolean;
   nodeCount: number;
   release(): Promise<void>;
 }
@@ -36,6 +40,8 @@ export interface AttributionSessionOptions {
   maxTargets?: number;
   /** Take offset [B, T, D] in run(): X[b] = alpha[b] E + offset[b] (see AttributionGraphOptions.offset). */
   offset?: boolean;
+  /** One sequence per batch row (see AttributionGraphOptions.rowIds). */
+  rowIds?: boolean;
   /** What f sums (default 'target-logprob'; see AttributionObjective). */
   objective?: AttributionObjective;
   providers?: string[];
@@ -56,7 +62,8 @@ export async function createAttributionSession(
   const { T, B } = opts;
   const dtype = opts.dtype ?? 'float32';
   const { logits, maxTargets, offset, objective } = opts;
-  const onnx = toOnnx(buildAttributionGraph(model, { T, B, dtype, logits, maxTargets, offset, objective }), model.spec.architecture);
+  const rowIds = opts.rowIds === true;
+  const onnx = toOnnx(buildAttributionGraph(model, { T, B, dtype, logits, maxTargets, offset, objective, rowIds }), model.spec.architecture);
   const session = await runtime.createSession(onnx, {
     // float64 graphs must avoid ORT's float32-only fusions
     optimization: dtype === 'float64' ? 'basic' : 'all',
@@ -75,39 +82,46 @@ export async function createAttributionSession(
     createMs: session.createMs,
     T,
     B,
+    rowIds,
     nodeCount: onnx.nodeCount,
     async run(ids, targetMask, alpha, off) {
-      if (ids.length !== T) throw new Error(`ids has ${ids.length} tokens; this session takes T=${T} (pad at the end)`);
-      if (targetMask.length !== T) throw new Error(`targetMask has ${targetMask.length} entries, T=${T}`);
+      const S = rowIds ? B : 1; // sequences per call
+      const what = rowIds ? `B*T = ${B}*${T}` : `T=${T}`;
+      if (ids.length !== S * T) throw new Error(`ids has ${ids.length} tokens; this session takes ${what} (pad at the end)`);
+      if (targetMask.length !== S * T) throw new Error(`targetMask has ${targetMask.length} entries; this session takes ${what}`);
       if (alpha.length !== B) throw new Error(`alpha has ${alpha.length} entries, B=${B}`);
       if (offset && !off) throw new Error(`this session was made with offset: true; run() needs an offset of B*T*D = ${B * T * D} values`);
       if (!offset && off) throw new Error('offset given, but this session was made without offset: true');
       if (off && off.length !== B * T * D) throw new Error(`offset has ${off.length} values; this session takes B*T*D = ${B}*${T}*${D} = ${B * T * D}`);
       for (const id of ids)
         if (!Number.isInteger(id) || id < 0 || id >= vocab) throw new Error(`token id ${id} outside the vocabulary [0, ${vocab})`);
+      const seq = (...dims: number[]) => (rowIds ? [B, ...dims] : dims);
       const feeds: Record<string, HostTensor> = {
-        ids: { dtype: 'int64', dims: [T], data: BigInt64Array.from(Array.from(ids, BigInt)) },
+        ids: { dtype: 'int64', dims: seq(T), data: BigInt64Array.from(Array.from(ids, BigInt)) },
         alpha: { dtype, dims: [B], data: float(alpha) },
       };
       if (off) feeds.offset = { dtype, dims: [B, T, D], data: float(off) };
       const K = maxTargets;
-      if (K === undefined) feeds.targetMask = { dtype, dims: [T], data: float(targetMask) };
+      if (K === undefined) feeds.targetMask = { dtype, dims: seq(T), data: float(targetMask) };
       else {
-        // target token i is predicted at position i - 1
-        const pos = [...targetMask.keys()].filter((i) => targetMask[i] !== 0);
-        if (pos.length > K) throw new Error(`${pos.length} target tokens but the session takes maxTargets=${K}`);
-        if (pos.some((i) => i === 0)) throw new Error('targetMask[0] must be 0 (no logits predict the first token)');
-        const select = new Float32Array(K * T);
-        const tid = new BigInt64Array(K);
-        const weight = new Float32Array(K);
-        pos.forEach((i, k) => {
-          select[k * T + i - 1] = 1;
-          tid[k] = BigInt(ids[i]);
-          weight[k] = targetMask[i];
-        });
-        feeds.targetSelect = { dtype, dims: [K, T], data: float(select) };
-        if (!expected) feeds.targetIds = { dtype: 'int64', dims: [K], data: tid };
-        feeds.targetWeight = { dtype, dims: [K], data: float(weight) };
+        const select = new Float32Array(S * K * T);
+        const tid = new BigInt64Array(S * K);
+        const weight = new Float32Array(S * K);
+        for (let s = 0; s < S; s++) {
+          // target token i is predicted at position i - 1
+          const pos = [...Array(T).keys()].filter((i) => targetMask[s * T + i] !== 0);
+          const row = rowIds ? ` (row ${s})` : '';
+          if (pos.length > K) throw new Error(`${pos.length} target tokens${row} but the session takes maxTargets=${K}`);
+          if (pos.some((i) => i === 0)) throw new Error(`targetMask[0] must be 0${row} (no logits predict the first token)`);
+          pos.forEach((i, k) => {
+            select[(s * K + k) * T + i - 1] = 1;
+            tid[s * K + k] = BigInt(ids[s * T + i]);
+            weight[s * K + k] = targetMask[s * T + i];
+          });
+        }
+        feeds.targetSelect = { dtype, dims: seq(K, T), data: float(select) };
+        if (!expected) feeds.targetIds = { dtype: 'int64', dims: seq(K), data: tid };
+        feeds.targetWeight = { dtype, dims: seq(K), data: float(weight) };
       }
       const out = await session.run(feeds);
       const res: AttributionResult = { f: toF32(out.f.data), grad: toF32(out.grad.data), embeds: toF32(out.embeds.data) };

@@ -138,7 +138,7 @@ for (const { name, file, methods, probes: most, cli } of MODELS as { name: strin
               hiddenSize: opened.spec.hidden,
               probes,
               method,
-              sessions: (T, B, maxTargets) => createAttributionSession(nodeRuntime, opened.model, { T, B, maxTargets }),
+              sessions: (shape) => createAttributionSession(nodeRuntime, opened.model, shape),
             })
           : { ...(await cliEmbedding(path, probes)), sessionMs: [] as number[] };
         const ms = performance.now() - t0;
