@@ -46,7 +46,8 @@ export const nodeVsPytorch: Benchmark = {
     // more than onnxruntime's (a quick run at load 15 on 2 cores gave PyTorch 11.8 s per probe),
     // which would flatter the ratio. ABLE_BENCH_THREADS sets another count for both sides.
     const threads = Math.min(Number(process.env.ABLE_BENCH_THREADS ?? 1), cpus().length);
-    const n = ctx.quick ? 4 : 12;
+    // 48: enough for full calls of several probes each (docs/benchmarks.md: probe batching); ~1 min of PyTorch per model
+    const n = Number(process.env.ABLE_BENCH_PROBES ?? (ctx.quick ? 8 : 48));
     const rows: BenchRow[] = [];
     const peak = await matmulPeak(threads, ctx.reps);
     ctx.log(`  float32 matmul peak (onnxruntime, ${threads} threads): ${(peak.flops / 1e9).toFixed(1)} GFLOP/s`);
@@ -61,6 +62,9 @@ export const nodeVsPytorch: Benchmark = {
       // able embed --prepack yes: faster per probe, +2x f32 weights of memory
       const packed = embedMemoryChild(path, ['--spread', String(n), '--threads', String(threads), '--prepack', '1']);
       const packedMs = packed.probeTimingsMs.reduce((a, b) => a + b, 0);
+      // one probe per call, as before probe batching
+      const single = embedMemoryChild(path, ['--spread', String(n), '--threads', String(threads), '--batch-tokens', '1']);
+      const singleMs = single.probeTimingsMs.reduce((a, b) => a + b, 0);
       const nodeMs = node.probeTimingsMs.reduce((a, b) => a + b, 0);
       const nodeLoadS = node.phases.find((p) => p.phase === 'model opened')?.s ?? 0;
       const flops = node.probeFlops.reduce((a, b) => a + b, 0);
@@ -100,6 +104,17 @@ export const nodeVsPytorch: Benchmark = {
           ratio: nodeMs / pyMs,
           ratioMin: nodeMs / pyMs,
           notes: `goal <= 0.5; with loading: Node ${(nodeLoadS + (node.sessionMs.reduce((a, b) => a + b, 0) + nodeMs) / 1000).toFixed(1)} s, PyTorch ${ref.timings.totalS.toFixed(1)} s`,
+        });
+        rows.push({
+          bench: 'node-vs-pytorch',
+          case: `${name}, ${n} probes, gxi, ${threads} threads`,
+          subject: 'Node compute, 1 probe per call',
+          reference: 'PyTorch compute',
+          subjectMs: summarize([singleMs]),
+          referenceMs: summarize([pyMs]),
+          ratio: singleMs / pyMs,
+          ratioMin: singleMs / pyMs,
+          notes: `--batch-tokens 1 (before probe batching); batched / this ${(nodeMs / singleMs).toFixed(2)}`,
         });
         rows.push({
           bench: 'node-vs-pytorch',
