@@ -72,17 +72,18 @@ for (let rep = 0; rep < 2; rep++) {
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
-  await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'disabled-by-default-devtools.timeline'] });
+  const tracing = !process.env.NO_TRACE;
+  if (tracing) await browser.startTracing(page, { categories: ['devtools.timeline', 'blink.user_timing', 'v8.execute', 'disabled-by-default-devtools.timeline'] });
   await page.goto(`${origin}/`);
   await page.waitForFunction(`Number(document.querySelector('[data-testid=map-canvas]')?.dataset.drawn ?? 0) > 0`, null, { timeout: 120_000 });
   const tti = Number(await page.evaluate('new Promise((r) => requestAnimationFrame(() => r(performance.now())))'));
   const { profile } = await cdp.send('Profiler.stop');
-  const trace = JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] };
-  timeline(trace.traceEvents);
+  if (tracing) timeline((JSON.parse((await browser.stopTracing()).toString()) as { traceEvents: TraceEvent[] }).traceEvents);
   const res = (await page.evaluate(
     `performance.getEntriesByType('resource').map((e) => [e.name.split('/').pop(), Math.round(e.startTime), Math.round(e.responseEnd), e.decodedBodySize])`,
   )) as [string, number, number, number][];
   console.log(`\n== rep ${rep}: ${n} models, TTI ${tti.toFixed(0)} ms`);
+  console.log(await page.evaluate(`performance.getEntriesByType('mark').filter((m) => m.name.startsWith('PROF')).map((m) => '  ' + m.startTime.toFixed(0).padStart(6) + ' ' + m.name).join('\\n')`));
   for (const r of res) console.log(`  resource ${r[0]}: ${r[1]}..${r[2]} ms, ${(r[3] / 2 ** 20).toFixed(1)} MiB`);
   // self and total time per function (sampled)
   type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] };
@@ -92,8 +93,8 @@ for (let rep = 0; rep < 2; rep++) {
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   const name = (x: Node) => `${x.callFrame.functionName || '(anon)'} ${x.callFrame.url.split('/').pop()}:${x.callFrame.lineNumber + 1}`;
-  const dts: number[] = profile.timeDeltas;
-  profile.samples.forEach((id: number, k: number) => {
+  const dts: number[] = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id: number, k: number) => {
     const dt = (dts[k + 1] ?? 0) / 1000;
     const x = nodes.get(id)!;
     self.set(name(x), (self.get(name(x)) ?? 0) + dt);

@@ -32,7 +32,7 @@ export function App({ threads, threadsNote = null }: { threads: number; threadsN
       )}
       {atlas.status === 'ready' ? (
         <ErrorBoundary what="the atlas view">
-          <Explorer data={atlas.data} view={view} setView={setView} about={about} />
+          <Explorer data={atlas.data} vectorsLoad={atlas.vectors} view={view} setView={setView} about={about} />
         </ErrorBoundary>
       ) : (
         <main className="main">

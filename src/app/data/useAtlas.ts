@@ -1,21 +1,28 @@
 import { useEffect, useState } from 'react';
 import { readAtlas, validateAtlasJson } from '../../atlas/format';
 import { parseJsonFile } from '../../atlas/inputs';
+import { AtlasVectors } from './atlas-vectors';
 import { ExplorerData } from './explorer-data';
 import { fetchBytes } from './fetch-progress';
 
+/** The embedding block, loaded after the metadata: the map does not wait for it. */
+export type VectorsLoad = { status: 'loading'; bytes: number } | { status: 'ready'; vectors: AtlasVectors } | { status: 'error'; message: string };
+
 export type AtlasLoad =
-  | { status: 'loading'; stage: 'metadata' | 'embeddings'; loaded: number; total: number | null }
-  | { status: 'ready'; data: ExplorerData }
+  | { status: 'loading'; stage: 'metadata'; loaded: number; total: number | null }
+  | { status: 'ready'; data: ExplorerData; vectors: VectorsLoad }
   | { status: 'error'; message: string };
 
 export const ATLAS_URL = 'atlas/atlas.json';
 
-/** Loads the atlas: metadata JSON first, then the float16 embedding block as raw bytes. */
+/** Loads the atlas: metadata JSON first (then the explorer shows), then the float16 embedding block
+ * as raw bytes, fetched at once but without per-chunk progress: a state change re-renders the
+ * explorer, so the block reports only when it is there. */
 export function useAtlas(url = ATLAS_URL): AtlasLoad {
   const [state, setState] = useState<AtlasLoad>({ status: 'loading', stage: 'metadata', loaded: 0, total: null });
   useEffect(() => {
     const ctl = new AbortController();
+    let data: ExplorerData | null = null;
     (async () => {
       const base = new URL(url, document.baseURI);
       const jsonBytes = await fetchBytes(
@@ -29,15 +36,19 @@ export function useAtlas(url = ATLAS_URL): AtlasLoad {
       const meta = validateAtlasJson(raw);
       const binUrl = new URL(meta.embeddings.file, base);
       if (binUrl.origin !== base.origin) throw new Error(`atlas.json: embeddings.file points to another origin (${binUrl.origin})`);
-      const bin = await fetchBytes(
-        binUrl.href,
-        (loaded, total) => setState({ status: 'loading', stage: 'embeddings', loaded, total }),
-        ctl.signal,
-      );
+      const ready = new ExplorerData(meta);
+      data = ready;
+      setState({ status: 'ready', data: ready, vectors: { status: 'loading', bytes: meta.embeddings.rows * meta.dim * 2 } });
+      const res = await fetch(binUrl.href, { signal: ctl.signal });
+      if (!res.ok) throw new Error(`${binUrl.href}: HTTP ${res.status} ${res.statusText}`);
+      const bin = new Uint8Array(await res.arrayBuffer());
       // readAtlas checks the block's size and the rows against the metadata
-      setState({ status: 'ready', data: new ExplorerData(readAtlas(meta, bin)) });
+      setState({ status: 'ready', data: ready, vectors: { status: 'ready', vectors: new AtlasVectors(readAtlas(meta, bin)) } });
     })().catch((e: unknown) => {
-      if (!ctl.signal.aborted) setState({ status: 'error', message: e instanceof Error ? e.message : String(e) });
+      if (ctl.signal.aborted) return;
+      const message = e instanceof Error ? e.message : String(e);
+      // a broken embedding block leaves the map usable: only what needs vectors reports it
+      setState(data ? { status: 'ready', data, vectors: { status: 'error', message } } : { status: 'error', message });
     });
     return () => ctl.abort();
   }, [url]);
