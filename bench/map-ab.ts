@@ -35,7 +35,7 @@ const serve = async (dir: string) => {
 const A = await serve(a);
 const B = await serve(b);
 const { chromium } = await import('@playwright/test');
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--disable-background-networking', '--disable-component-update'] });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--enable-unsafe-webgpu', '--disable-background-networking', '--disable-component-update'] });
 const open = async (origin: string) => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(`${origin}/`);

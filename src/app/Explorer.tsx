@@ -72,7 +72,12 @@ export function Explorer({ data, vectorsLoad, view, setView, about }: Props) {
   const scale = useMemo(() => colourScale(data.models, view.colourBy, similarity, onMap), [data, view.colourBy, similarity, onMap]);
   const radius = useMemo(() => sizeScale(data.models, view.sizeBy), [data, view.sizeBy]);
   // the lineage view shows every model that passes the filters: its categories come from those
-  const lineageScale = useMemo(() => colourScale(data.models, view.colourBy, similarity, visible), [data, view.colourBy, similarity, visible]);
+  // (only on that tab: an O(n log n) pass the map's first paint does not need)
+  const lineageTab = view.tab === 'lineage';
+  const lineageScale = useMemo(
+    () => (lineageTab ? colourScale(data.models, view.colourBy, similarity, visible) : null),
+    [lineageTab, data, view.colourBy, similarity, visible],
+  );
   const cluster = useMemo(() => (view.density ? (i: number) => data.models[i].family || 'unknown' : null), [data, view.density]);
   const priority = useMemo(() => {
     // label importance: benchmark average, else size
@@ -265,7 +270,7 @@ export function Explorer({ data, vectorsLoad, view, setView, about }: Props) {
           <TableView data={data} visible={visible} benchmarks={benchmarks} table={view.table} setView={setView} selected={selected} onSelect={select} />
         )}
         {view.tab === 'compare' && <CompareView data={data} vectorsLoad={vectorsLoad} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
-        {view.tab === 'lineage' && (
+        {lineageScale && (
           <LineageView data={data} links={links} visible={visible} colour={lineageScale.colour} legend={lineageScale.legend} selected={selected} onSelect={(i) => select(i)} />
         )}
         {embedOpen ? (

@@ -38,6 +38,9 @@ interface Props {
   onMarker?: () => void;
 }
 
+// one empty list, so an unrelated re-render does not rebuild and repaint the scene
+const NO_EDGES: MapEdge[] = [];
+
 export function MapView(p: Props) {
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   // the legend overlays the map's top-left corner: labels keep out of it
@@ -100,7 +103,7 @@ export function MapView(p: Props) {
         selected={p.selected}
         compare={p.compare}
         highlighted={p.highlighted}
-        edges={p.showEdges ? p.edges : []}
+        edges={p.showEdges ? p.edges : NO_EDGES}
         cluster={p.cluster}
         theme={p.theme}
         zoom={p.zoom}

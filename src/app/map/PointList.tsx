@@ -5,19 +5,9 @@
 // the chunks it touches), and off-screen items skip style and layout (content-visibility in
 // styles.css).
 import { memo, useEffect, useMemo, useState } from 'react';
+import { whenIdle } from '../idle';
 
 const CHUNK = 500;
-
-type Idle = (cb: () => void) => () => void;
-/** requestIdleCallback where there is one (not Safari), else a timeout */
-const whenIdle: Idle = (cb) => {
-  if (typeof requestIdleCallback === 'function') {
-    const h = requestIdleCallback(cb, { timeout: 2000 });
-    return () => cancelIdleCallback(h);
-  }
-  const h = setTimeout(cb, 50);
-  return () => clearTimeout(h);
-};
 
 const Chunk = memo(function Chunk({ points, ids, selected, onSelect }: { points: number[]; ids: string[]; selected: number | null; onSelect: (i: number) => void }) {
   return points.map((i) => (
