@@ -46,7 +46,13 @@ describe('AtlasVectors', () => {
   it('decodes nothing until asked, then answers as queryKnn over the decoded rows', () => {
     const atlas = smallAtlas();
     let decodes = 0;
-    const counted = { ...atlas, matrix: () => (decodes++, atlas.matrix()) };
+    const counted = {
+      ...atlas,
+      matrix: () => {
+        decodes++;
+        return atlas.matrix();
+      },
+    };
     const v = new AtlasVectors(counted);
     expect(decodes).toBe(0);
     const rows = Array.from({ length: atlas.json.embeddings.rows }, (_, r) => atlas.vector(r));
