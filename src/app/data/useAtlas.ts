@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { readAtlas, validateAtlasJson } from '../../atlas/format';
+import { atlasOf, validateAtlasJson } from '../../atlas/format';
 import { parseJsonFile } from '../../atlas/inputs';
 import { AtlasVectors } from './atlas-vectors';
 import { ExplorerData } from './explorer-data';
@@ -42,8 +42,8 @@ export function useAtlas(url = ATLAS_URL): AtlasLoad {
       const res = await fetch(binUrl.href, { signal: ctl.signal });
       if (!res.ok) throw new Error(`${binUrl.href}: HTTP ${res.status} ${res.statusText}`);
       const bin = new Uint8Array(await res.arrayBuffer());
-      // readAtlas checks the block's size and the rows against the metadata
-      setState({ status: 'ready', data: ready, vectors: { status: 'ready', vectors: new AtlasVectors(readAtlas(meta, bin)) } });
+      // atlasOf checks the block's size against the (validated) metadata
+      setState({ status: 'ready', data: ready, vectors: { status: 'ready', vectors: new AtlasVectors(atlasOf(meta, bin)) } });
     })().catch((e: unknown) => {
       if (ctl.signal.aborted) return;
       const message = e instanceof Error ? e.message : String(e);
