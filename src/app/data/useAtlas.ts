@@ -9,7 +9,7 @@ import { fetchBytes } from './fetch-progress';
 export type VectorsLoad = { status: 'loading'; bytes: number } | { status: 'ready'; vectors: AtlasVectors } | { status: 'error'; message: string };
 
 export type AtlasLoad =
-  | { status: 'loading'; stage: 'metadata'; loaded: number; total: number | null }
+  | { status: 'loading'; loaded: number; total: number | null } // atlas.json; the embedding block is VectorsLoad
   | { status: 'ready'; data: ExplorerData; vectors: VectorsLoad }
   | { status: 'error'; message: string };
 
@@ -19,7 +19,7 @@ export const ATLAS_URL = 'atlas/atlas.json';
  * as raw bytes, fetched at once but without per-chunk progress: a state change re-renders the
  * explorer, so the block reports only when it is there. */
 export function useAtlas(url = ATLAS_URL): AtlasLoad {
-  const [state, setState] = useState<AtlasLoad>({ status: 'loading', stage: 'metadata', loaded: 0, total: null });
+  const [state, setState] = useState<AtlasLoad>({ status: 'loading', loaded: 0, total: null });
   useEffect(() => {
     const ctl = new AbortController();
     let data: ExplorerData | null = null;
@@ -27,7 +27,7 @@ export function useAtlas(url = ATLAS_URL): AtlasLoad {
       const base = new URL(url, document.baseURI);
       const jsonBytes = await fetchBytes(
         base.href,
-        (loaded, total) => setState({ status: 'loading', stage: 'metadata', loaded, total }),
+        (loaded, total) => setState({ status: 'loading', loaded, total }),
         ctl.signal,
       );
       // refuses hostile nesting before parsing (issue 13 fuzz hang)
