@@ -48,9 +48,9 @@ describe('AtlasVectors', () => {
     let decodes = 0;
     const counted = {
       ...atlas,
-      matrix: () => {
+      vector: (r: number) => {
         decodes++;
-        return atlas.matrix();
+        return atlas.vector(r);
       },
     };
     const v = new AtlasVectors(counted);
@@ -65,7 +65,28 @@ describe('AtlasVectors', () => {
     expect(got).toEqual(want);
     v.similarityTo(3);
     v.vector(0);
-    expect(decodes).toBe(1);
+    expect(decodes).toBe(40); // each row once
+  });
+
+  it('warms up a few rows at a time, each decoded once', () => {
+    const atlas = smallAtlas();
+    let decodes = 0;
+    const v = new AtlasVectors({
+      ...atlas,
+      vector: (r: number) => {
+        decodes++;
+        return atlas.vector(r);
+      },
+    });
+    v.vector(30); // model 30 is row 9
+    expect(v.warm(16)).toBe(false);
+    expect(decodes).toBe(16);
+    expect(v.warm(16)).toBe(false);
+    expect(v.warm(16)).toBe(true);
+    expect(decodes).toBe(40);
+    expect(v.vector(30)).toEqual(atlas.vector(9));
+    v.neighbours(0, 3);
+    expect(decodes).toBe(40);
   });
 
   it('has no vector, neighbours or similarity for a model without a row', () => {

@@ -1,8 +1,9 @@
 // The atlas's embedding vectors with what the views ask of them: vectors, cosine similarity and
 // nearest neighbours in the full embedding space (never in the 2-D map). Cosines come from
 // src/atlas/knn.ts, so a Node computation over the same file gives the same numbers and order.
-// Nothing is decoded until a view asks: at 10,000 x 2022 the float16 decode is ~130 ms of main
-// thread, which the first paint of the map does not need.
+// Nothing is decoded until a view asks or the app warms it up in idle time, a few hundred rows at a
+// time (warm): at 10,000 x 2022 the float16 decode is ~130 ms of main thread, which neither the
+// first paint of the map nor the first click should wait for.
 import type { Atlas } from '../../atlas/format';
 import { cosine, KnnIndex } from '../../atlas/knn';
 import type { AtlasModel } from './atlas-types';
@@ -15,29 +16,43 @@ export interface Neighbour {
 export class AtlasVectors {
   private readonly atlas: Atlas;
   private readonly models: AtlasModel[];
-  private readonly dim: number;
-  private decoded: Float32Array[] | null = null; // float16 rows as float32, on first use
+  private readonly decoded: (Float32Array | undefined)[]; // float16 rows as float32, on first use
+  private warmed = 0; // rows 0..warmed-1 are decoded
   private modelOfRow: number[] | null = null;
   private index: KnnIndex | null = null; // built on the first neighbour query
 
   constructor(atlas: Atlas) {
     this.atlas = atlas;
     this.models = atlas.json.models;
-    this.dim = atlas.json.dim;
+    this.decoded = new Array(atlas.json.embeddings.rows);
   }
 
-  private get rows(): Float32Array[] {
-    if (!this.decoded) {
-      const all = this.atlas.matrix();
-      this.decoded = Array.from({ length: this.atlas.json.embeddings.rows }, (_, r) => all.subarray(r * this.dim, (r + 1) * this.dim));
+  /** Decodes up to `count` more rows; true once every row is decoded (for idle-time warm-up). */
+  warm(count: number): boolean {
+    const end = Math.min(this.decoded.length, this.warmed + count);
+    for (; this.warmed < end; this.warmed++) this.row(this.warmed);
+    return this.warmed >= this.decoded.length;
+  }
+
+  private row(r: number): Float32Array {
+    let v = this.decoded[r];
+    if (!v) {
+      v = this.atlas.vector(r);
+      this.decoded[r] = v;
     }
-    return this.decoded;
+    return v;
+  }
+
+  /** every row, decoded (what similarity and the kNN index read) */
+  private get rows(): Float32Array[] {
+    this.warm(Number.POSITIVE_INFINITY);
+    return this.decoded as Float32Array[];
   }
 
   /** The stored (float16-decoded) vector of a model, or null when it is not embedded. */
   vector(i: number): Float32Array | null {
     const r = this.models[i].row;
-    return r === null ? null : this.rows[r];
+    return r === null ? null : this.row(r);
   }
 
   /** Cosine of model i to every model (NaN where either is not embedded). */

@@ -3,6 +3,7 @@ import { atlasOf, validateAtlasJson } from '../../atlas/format';
 import { parseJsonFile } from '../../atlas/inputs';
 import { AtlasVectors } from './atlas-vectors';
 import { ExplorerData } from './explorer-data';
+import { whenIdle } from '../idle';
 import { fetchBytes } from './fetch-progress';
 
 /** The embedding block, loaded after the metadata: the map does not wait for it. */
@@ -14,6 +15,8 @@ export type AtlasLoad =
   | { status: 'error'; message: string };
 
 export const ATLAS_URL = 'atlas/atlas.json';
+/** rows decoded per idle slice (500 x 2022 values: a few ms) */
+const WARM_ROWS = 500;
 
 /** Loads the atlas: metadata JSON first (then the explorer shows), then the float16 embedding block
  * as raw bytes, fetched at once but without per-chunk progress: a state change re-renders the
@@ -43,7 +46,13 @@ export function useAtlas(url = ATLAS_URL): AtlasLoad {
       if (!res.ok) throw new Error(`${binUrl.href}: HTTP ${res.status} ${res.statusText}`);
       const bin = new Uint8Array(await res.arrayBuffer());
       // atlasOf checks the block's size against the (validated) metadata
-      setState({ status: 'ready', data: ready, vectors: { status: 'ready', vectors: new AtlasVectors(atlasOf(meta, bin)) } });
+      const vectors = new AtlasVectors(atlasOf(meta, bin));
+      setState({ status: 'ready', data: ready, vectors: { status: 'ready', vectors } });
+      // decoded in idle time, ~5 ms at a time, so the first selection does not wait ~130 ms for it
+      const warm = () => {
+        if (!ctl.signal.aborted && !vectors.warm(WARM_ROWS)) whenIdle(warm);
+      };
+      whenIdle(warm);
     })().catch((e: unknown) => {
       if (ctl.signal.aborted) return;
       const message = e instanceof Error ? e.message : String(e);
