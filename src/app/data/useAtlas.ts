@@ -42,6 +42,9 @@ export function useAtlas(url = ATLAS_URL): AtlasLoad {
       const ready = new ExplorerData(meta);
       data = ready;
       setState({ status: 'ready', data: ready, vectors: { status: 'loading', bytes: meta.embeddings.rows * meta.dim * 2 } });
+      // requested once the map has painted (the main thread is idle): receiving 40 MB runs on the
+      // main thread in many small tasks that would otherwise compete with the first paint
+      await new Promise<void>((r) => whenIdle(r, 500));
       const res = await fetch(binUrl.href, { signal: ctl.signal });
       if (!res.ok) throw new Error(`${binUrl.href}: HTTP ${res.status} ${res.statusText}`);
       const bin = new Uint8Array(await res.arrayBuffer());
