@@ -39,7 +39,8 @@ test('About names the atlas method from its spec and opens "Does ABLE work?" wit
   for (const name of ['Stability', 'Convergence']) {
     const img = doc.getByRole('img', { name: new RegExp(`^${name}:`) });
     await expect(img).toBeVisible();
-    expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+    // the doc (and so its plots) is rendered on first open: wait for the image to load
+    await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
   }
   await page.getByTestId('method-doc-close').click();
   await expect(doc).toBeHidden();

@@ -32,6 +32,44 @@ test('the map shows every embedded model; search selects one; its neighbours mat
   expect(errors).toEqual([]);
 });
 
+test('the map and search work before the embedding block arrives; neighbours and compare say it is loading, then show', async ({ page, request }) => {
+  const atlas = await loadServedAtlas(request);
+  const ids = embeddedIds(atlas);
+  // hold the embedding block until the map has been used
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  await page.route('**/atlas/embeddings.f16', async (route) => {
+    await held;
+    // the first page's request is gone after the second navigation
+    await route.continue().catch(() => {});
+  });
+  const target = ids[Math.floor(ids.length / 2)];
+  const other = ids[0] === target ? ids[1] : ids[0];
+  await page.goto(`/?v=1&sel=${encodeURIComponent(target)}`);
+  await expect(page.getByTestId('map-canvas')).toHaveAttribute('data-drawn', String(ids.length));
+  await expect(page.getByTestId('selected-id')).toHaveText(target);
+  await expect(page.getByTestId('vectors-loading')).toBeVisible();
+  await expect(page.getByTestId('neighbour')).toHaveCount(0);
+  // search picks another model meanwhile
+  await page.getByTestId('search').fill(other);
+  await page.getByTestId('search').press('Enter');
+  await expect(page.getByTestId('selected-id')).toHaveText(other);
+  await expect(page.getByTestId('vectors-loading')).toBeVisible();
+  // compare waits too
+  await page.goto(`/?v=1&sel=${encodeURIComponent(target)}&cmp=${encodeURIComponent(other)}&tab=compare`);
+  await expect(page.getByTestId('compare-view').getByTestId('vectors-loading')).toBeVisible();
+  release();
+  await expect(page.getByTestId('compare-probe')).toHaveCount(atlas.json.probes.length);
+  await expect(page.getByTestId('vectors-loading')).toHaveCount(0);
+  await page.getByTestId('tab-map').click();
+  const expected = topNeighbours(atlas, target, 10);
+  await expect(page.getByTestId('neighbour')).toHaveCount(expected.length);
+  await expect(page.getByTestId('vectors-loading')).toHaveCount(0);
+  expect(await page.getByTestId('neighbour').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).toEqual(expected.map((e) => e.id));
+});
+
 test('a copied link reopens the same view in a fresh context; back/forward step through selections', async ({ browser, page, context, request }) => {
   const atlas = await loadServedAtlas(request);
   const ids = embeddedIds(atlas);

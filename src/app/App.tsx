@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { whenIdle } from './idle';
 import { AboutPanel, useSelfTest } from './AboutPanel';
 import { type BackendInfo, detectBackend } from './backend';
 import { useAtlas } from './data/useAtlas';
@@ -10,8 +11,16 @@ import { useUrlState } from './state/useUrlState';
 
 export function App({ threads, threadsNote = null }: { threads: number; threadsNote?: string | null }) {
   const [backend, setBackend] = useState<BackendInfo | null>(null);
+  // requestAdapter holds the main thread for ~80 ms (WebGPU startup): not before the map's first paint
   useEffect(() => {
-    detectBackend(threads).then(setBackend);
+    let live = true;
+    const cancel = whenIdle(() => {
+      detectBackend(threads).then((b) => live && setBackend(b));
+    });
+    return () => {
+      live = false;
+      cancel();
+    };
   }, [threads]);
   const atlas = useAtlas();
   const { view, setView, problems } = useUrlState();
@@ -32,7 +41,7 @@ export function App({ threads, threadsNote = null }: { threads: number; threadsN
       )}
       {atlas.status === 'ready' ? (
         <ErrorBoundary what="the atlas view">
-          <Explorer data={atlas.data} view={view} setView={setView} about={about} />
+          <Explorer data={atlas.data} vectorsLoad={atlas.vectors} view={view} setView={setView} about={about} />
         </ErrorBoundary>
       ) : (
         <main className="main">

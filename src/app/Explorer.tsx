@@ -7,6 +7,7 @@ import { FiltersPanel } from './controls/FiltersPanel';
 import { SearchBox } from './controls/SearchBox';
 import { ViewControls } from './controls/ViewControls';
 import type { ExplorerData } from './data/explorer-data';
+import type { VectorsLoad } from './data/useAtlas';
 import { passesFilters } from './data/filters';
 import { lineageLinks, mapEdges } from './data/lineage';
 import { benchmarkKeys } from './data/model-format';
@@ -36,6 +37,8 @@ import { shareableUrl } from './state/share-url';
 
 interface Props {
   data: ExplorerData;
+  /** the embedding block: loaded after the metadata, so the map does not wait for it */
+  vectorsLoad: VectorsLoad;
   view: ViewState;
   setView: SetView;
   about: ReactNode;
@@ -48,7 +51,7 @@ const TABS: [Tab, string][] = [
   ['compare', 'Compare'],
 ];
 
-export function Explorer({ data, view, setView, about }: Props) {
+export function Explorer({ data, vectorsLoad, view, setView, about }: Props) {
   const mapRef = useRef<MapHandle>(null);
   const [copied, setCopied] = useState<string | null>(null);
   const theme = useTheme();
@@ -60,22 +63,28 @@ export function Explorer({ data, view, setView, about }: Props) {
   const benchmarks = useMemo(() => benchmarkKeys(data.models), [data]);
   const links = useMemo(() => lineageLinks(data.models), [data]);
   const edges = useMemo(() => mapEdges(links), [links]);
-  const similarity = useMemo(() => (selected !== null && data.isEmbedded(selected) ? data.similarityTo(selected) : null), [data, selected]);
-  const neighbours = useMemo(() => (selected !== null && data.isEmbedded(selected) ? data.neighbours(selected, 10) : []), [data, selected]);
+  const vectors = vectorsLoad.status === 'ready' ? vectorsLoad.vectors : null;
+  const similarity = useMemo(() => (vectors && selected !== null && data.isEmbedded(selected) ? vectors.similarityTo(selected) : null), [data, vectors, selected]);
+  const neighbours = useMemo(() => (vectors && selected !== null && data.isEmbedded(selected) ? vectors.neighbours(selected, 10) : []), [data, vectors, selected]);
   const highlighted = useMemo(() => new Set(neighbours.map((n) => n.index)), [neighbours]);
   const visible = useMemo(() => data.models.flatMap((m, i) => (passesFilters(m, view.filters) ? [i] : [])), [data, view.filters]);
   const onMap = useMemo(() => visible.filter((i) => data.models[i].row !== null && data.models[i].xy), [data, visible]);
   const scale = useMemo(() => colourScale(data.models, view.colourBy, similarity, onMap), [data, view.colourBy, similarity, onMap]);
   const radius = useMemo(() => sizeScale(data.models, view.sizeBy), [data, view.sizeBy]);
   // the lineage view shows every model that passes the filters: its categories come from those
-  const lineageScale = useMemo(() => colourScale(data.models, view.colourBy, similarity, visible), [data, view.colourBy, similarity, visible]);
+  // (only on that tab: an O(n log n) pass the map's first paint does not need)
+  const lineageTab = view.tab === 'lineage';
+  const lineageScale = useMemo(
+    () => (lineageTab ? colourScale(data.models, view.colourBy, similarity, visible) : null),
+    [lineageTab, data, view.colourBy, similarity, visible],
+  );
   const cluster = useMemo(() => (view.density ? (i: number) => data.models[i].family || 'unknown' : null), [data, view.density]);
   const priority = useMemo(() => {
     // label importance: benchmark average, else size
     const pr = data.models.map((m) => m.benchmarks?.avg ?? m.paramsB ?? 0);
     return (i: number) => pr[i];
   }, [data]);
-  const { xy, status: projStatus } = useProjection(data, view.projection);
+  const { xy, status: projStatus } = useProjection(data, vectors, view.projection);
 
   // A model embedded in this tab (in memory), or one carried by the link (view.shared).
   const job = useEmbedJob();
@@ -104,7 +113,7 @@ export function Explorer({ data, view, setView, about }: Props) {
             : null,
     [inTab, shownModel, sharedOk, view.shared],
   );
-  const localPred = useMemo(() => (local ? predictInTab(local.vector, data, xy) : null), [local, data, xy]);
+  const localPred = useMemo(() => (local && vectors ? predictInTab(local.vector, data, vectors, xy) : null), [local, data, vectors, xy]);
   const marker = useMemo<InTabMarker | null>(
     () =>
       local && localPred?.xy
@@ -175,8 +184,9 @@ export function Explorer({ data, view, setView, about }: Props) {
     download(`neighbours-${safeName(ids[selected])}.csv`, neighboursCsv(ids[selected], rows), 'text/csv');
   };
   const exportJson = () => {
+    if (!vectors) return;
     const chosen = [selected, compare].filter((i): i is number => i !== null && data.isEmbedded(i));
-    const items = chosen.map((i) => ({ id: ids[i], vector: data.vector(i)! }));
+    const items = chosen.map((i) => ({ id: ids[i], vector: vectors.vector(i)! }));
     download(`embeddings-${items.map((it) => safeName(it.id)).join('+')}.json`, embeddingsJson(data.meta.specHash ?? '', data.dim, items), 'application/json');
   };
 
@@ -259,8 +269,8 @@ export function Explorer({ data, view, setView, about }: Props) {
         {view.tab === 'table' && (
           <TableView data={data} visible={visible} benchmarks={benchmarks} table={view.table} setView={setView} selected={selected} onSelect={select} />
         )}
-        {view.tab === 'compare' && <CompareView data={data} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
-        {view.tab === 'lineage' && (
+        {view.tab === 'compare' && <CompareView data={data} vectorsLoad={vectorsLoad} a={selected} b={compare} onPickCompare={(i) => setView((s) => ({ ...s, compare: ids[i] }))} />}
+        {lineageScale && (
           <LineageView data={data} links={links} visible={visible} colour={lineageScale.colour} legend={lineageScale.legend} selected={selected} onSelect={(i) => select(i)} />
         )}
         {embedOpen ? (
@@ -284,6 +294,7 @@ export function Explorer({ data, view, setView, about }: Props) {
             index={selected}
             neighbours={neighbours}
             similarity={similarity}
+            vectorsLoad={vectorsLoad}
             links={links}
             onSelect={select}
             onCompare={startCompare}

@@ -7,7 +7,7 @@ export function LoadingView({ load }: { load: Exclude<AtlasLoad, { status: 'read
     <section className="map-area loading" data-testid="map-area" aria-label="Atlas map" aria-busy={load.status === 'loading'}>
       {load.status === 'loading' ? (
         <div className="loading-box">
-          <p>Loading the atlas {load.stage === 'metadata' ? 'metadata' : 'embeddings'}…</p>
+          <p>Loading the atlas metadata…</p>
           <progress data-testid="atlas-progress" max={load.total ?? undefined} value={load.total ? load.loaded : undefined} />
           <p className="muted">{load.total ? `${mib(load.loaded)} of ${mib(load.total)}` : mib(load.loaded)}</p>
         </div>

@@ -1,7 +1,7 @@
 // "Does ABLE work?" (docs/does-able-work.md) inside the app: the measured answer, with the lab's
 // plots, bundled at build time so it reads offline and always matches the shipped method.
 import { marked } from 'marked';
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import doc from '../../docs/does-able-work.md?raw';
 import ablateSvg from '../../lab/ablate/ablate.svg?url';
 import convergenceSvg from '../../lab/ablate/convergence.svg?url';
@@ -24,11 +24,22 @@ export function methodDocHtml(markdown: string): string {
 
 export function MethodDocButton() {
   const dialog = useRef<HTMLDialogElement>(null);
+  // rendered on first open: the markdown parse (~50 ms) and the plots' downloads would otherwise
+  // sit in the app's first render, before the atlas is even requested
+  const [opened, setOpened] = useState(false);
   // our own document, fixed at build time: not user input
-  const html = useMemo(() => methodDocHtml(doc), []);
+  const html = useMemo(() => (opened ? methodDocHtml(doc) : ''), [opened]);
   return (
     <>
-      <button type="button" className="link-button" onClick={() => dialog.current?.showModal()} data-testid="method-doc-open">
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => {
+          setOpened(true);
+          dialog.current?.showModal();
+        }}
+        data-testid="method-doc-open"
+      >
         Does ABLE work?
       </button>
       <dialog ref={dialog} className="method-doc" data-testid="method-doc" aria-label="Does ABLE work?">

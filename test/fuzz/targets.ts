@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { type EmbeddingRecord, embeddingToBin, embeddingToJson, parseEmbeddingBin, parseEmbeddingJson } from '../../src/able/embedding-file.ts';
 import { PROBE_SET_V1, probeSetRef, validateProbeSet } from '../../src/able/probes/index.ts';
 import { makeSpec, specHash } from '../../src/able/spec.ts';
+// biome-ignore lint/style/noRestrictedImports: AtlasVectors is DOM-free and is what the app builds from an atlas (a fuzz target)
+import { AtlasVectors } from '../../src/app/data/atlas-vectors.ts';
 // biome-ignore lint/style/noRestrictedImports: ExplorerData is DOM-free and is what the app builds from an atlas (a fuzz target)
 import { ExplorerData } from '../../src/app/data/explorer-data.ts';
 // biome-ignore lint/style/noRestrictedImports: the share-link decoder is DOM-free (a fuzz target)
@@ -208,10 +210,12 @@ export const atlasTarget: FuzzTarget<{ json: string; bytes: Uint8Array }> = {
   run({ json, bytes }) {
     // as the app reads it (src/app/data/useAtlas.ts)
     const raw = parseJsonFile(json, 'atlas.json');
-    const data = new ExplorerData(readAtlas(raw, bytes));
+    const atlas = readAtlas(raw, bytes);
+    const data = new ExplorerData(atlas.json);
+    const vectors = new AtlasVectors(atlas);
     for (let i = 0; i < data.models.length; i++) {
-      data.similarityTo(i);
-      for (const n of data.neighbours(i, 5)) check(n.index >= 0 && n.index < data.models.length, `neighbour index ${n.index}`);
+      vectors.similarityTo(i);
+      for (const n of vectors.neighbours(i, 5)) check(n.index >= 0 && n.index < data.models.length, `neighbour index ${n.index}`);
     }
   },
 };

@@ -5,6 +5,8 @@ import { interpolatePuOr } from 'd3';
 import { useMemo } from 'react';
 import { SearchBox } from '../controls/SearchBox';
 import type { ExplorerData } from '../data/explorer-data';
+import type { VectorsLoad } from '../data/useAtlas';
+import { VectorsNote } from '../VectorsNote';
 import { compareProbes } from './compare';
 import { signMeaning, whyNeighbours, type WordShare } from './why';
 
@@ -49,10 +51,19 @@ function Ramp({ meaning }: { meaning: ReturnType<typeof signMeaning> }) {
   );
 }
 
-export function CompareView({ data, a, b, onPickCompare }: { data: ExplorerData; a: number | null; b: number | null; onPickCompare: (i: number) => void }) {
+interface Props {
+  data: ExplorerData;
+  vectorsLoad: VectorsLoad;
+  a: number | null;
+  b: number | null;
+  onPickCompare: (i: number) => void;
+}
+
+export function CompareView({ data, vectorsLoad, a, b, onPickCompare }: Props) {
   const ids = useMemo(() => data.models.map((m) => m.id), [data]);
-  const va = a !== null ? data.vector(a) : null;
-  const vb = b !== null ? data.vector(b) : null;
+  const vectors = vectorsLoad.status === 'ready' ? vectorsLoad.vectors : null;
+  const va = a !== null && vectors ? vectors.vector(a) : null;
+  const vb = b !== null && vectors ? vectors.vector(b) : null;
   const rows = useMemo(() => (va && vb ? compareProbes(data.meta.probes, va, vb) : []), [data, va, vb]);
   const why = useMemo(() => (va && vb ? whyNeighbours(data.meta.probes, va, vb) : null), [data, va, vb]);
   if (!va || !vb || !why) {
@@ -60,7 +71,11 @@ export function CompareView({ data, a, b, onPickCompare }: { data: ExplorerData;
       <section className="map-area compare" data-testid="compare-view" aria-label="Compare two models">
         <p>{a === null ? 'Select a model on the map first, then choose one to compare it with.' : `Compare ${ids[a]} with:`}</p>
         {a !== null && <SearchBox items={data.models} onPick={onPickCompare} label="Model to compare with" />}
-        {(a !== null && !va) || (b !== null && !vb) ? <p className="muted">Only embedded models can be compared.</p> : null}
+        {vectorsLoad.status !== 'ready' ? (
+          a !== null && b !== null && <VectorsNote load={vectorsLoad} what="the comparison" />
+        ) : (a !== null && !va) || (b !== null && !vb) ? (
+          <p className="muted">Only embedded models can be compared.</p>
+        ) : null}
       </section>
     );
   }

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import type { AtlasModel } from '../data/atlas-types';
 import { facet } from '../data/filters';
 import type { SetView } from '../state/useUrlState';
@@ -7,6 +8,8 @@ type ListKey = 'family' | 'organisation' | 'licence';
 
 function CheckList({ title, field, models, filters, setView }: { title: string; field: ListKey; models: AtlasModel[]; filters: Filters; setView: SetView }) {
   const chosen = filters[field];
+  // a count over every model: once per atlas, not on each render of the toolbar
+  const values = useMemo(() => facet(models, field), [models, field]);
   const toggle = (v: string) =>
     setView((s) => {
       const cur = s.filters[field];
@@ -16,7 +19,7 @@ function CheckList({ title, field, models, filters, setView }: { title: string; 
   return (
     <fieldset className="checklist" data-testid={`filter-${field}`}>
       <legend>{title}</legend>
-      {facet(models, field).map(([v, n]) => (
+      {values.map(([v, n]) => (
         <label key={v}>
           <input type="checkbox" checked={chosen.includes(v)} onChange={() => toggle(v)} value={v} />
           {v} <span className="muted">{n}</span>

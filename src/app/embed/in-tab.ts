@@ -1,4 +1,5 @@
 // The atlas as predict.ts sees it, and the predictions for a model embedded in this tab.
+import type { AtlasVectors } from '../data/atlas-vectors';
 import type { ExplorerData } from '../data/explorer-data';
 import { benchmarkKeys } from '../data/model-format';
 import { type AtlasPoint, nearest, type PredictedNeighbour, type PredictedScore, placeOnMap, predictScores } from './predict';
@@ -18,15 +19,15 @@ export interface InTabPredictions {
 }
 
 /** Every embedded atlas model, with the map position currently shown (shipped or re-projected). */
-export function atlasPoints(data: ExplorerData, xy: ([number, number] | null)[]): AtlasPoint[] {
+export function atlasPoints(data: ExplorerData, vectors: AtlasVectors, xy: ([number, number] | null)[]): AtlasPoint[] {
   return data.models.flatMap((m, i) => {
-    const v = data.vector(i);
+    const v = vectors.vector(i);
     return v ? [{ index: i, vector: v, xy: xy[i] ?? null, benchmarks: (m.benchmarks as Record<string, number> | null) ?? null }] : [];
   });
 }
 
-export function predictInTab(vector: Float32Array, data: ExplorerData, xy: ([number, number] | null)[]): InTabPredictions {
-  const points = atlasPoints(data, xy);
+export function predictInTab(vector: Float32Array, data: ExplorerData, vectors: AtlasVectors, xy: ([number, number] | null)[]): InTabPredictions {
+  const points = atlasPoints(data, vectors, xy);
   const placed = placeOnMap(vector, points, PLACEMENT_K);
   return {
     neighbours: nearest(vector, points, RELATIONS_K),

@@ -1,6 +1,6 @@
 // The map tab: canvas, legend (with what the points are), hover card, the point count, a message
 // when nothing can be drawn, and a keyboard list of the points that shows itself when focused.
-import { type Ref, useEffect, useRef, useState } from 'react';
+import { type Ref, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Box } from './labels';
 import type { ExplorerData } from '../data/explorer-data';
 import type { Zoom } from '../state/view-state';
@@ -8,6 +8,7 @@ import type { Legend as LegendSpec } from './colour';
 import { HoverCard } from './HoverCard';
 import { Legend } from './Legend';
 import { MapCanvas, type MapHandle } from './MapCanvas';
+import { PointList } from './PointList';
 import type { Theme } from './painter';
 import type { InTabMarker, MapEdge } from './scene';
 
@@ -37,6 +38,9 @@ interface Props {
   onMarker?: () => void;
 }
 
+// one empty list, so an unrelated re-render does not rebuild and repaint the scene
+const NO_EDGES: MapEdge[] = [];
+
 export function MapView(p: Props) {
   const [hover, setHover] = useState<{ index: number; x: number; y: number } | null>(null);
   // the legend overlays the map's top-left corner: labels keep out of it
@@ -56,8 +60,12 @@ export function MapView(p: Props) {
     measure();
     return () => ro.disconnect();
   }, []);
-  const ids = p.data.models.map((m) => m.id);
-  const onMap = p.visible.filter((i) => p.xy[i]);
+  const ids = useMemo(() => p.data.models.map((m) => m.id), [p.data]);
+  const onMap = useMemo(() => p.visible.filter((i) => p.xy[i]), [p.visible, p.xy]);
+  // a stable callback for the memoized point list (onSelect is a new function on every render)
+  const onSelect = useRef(p.onSelect);
+  onSelect.current = p.onSelect;
+  const pick = useCallback((i: number) => onSelect.current(i), []);
   const total = p.data.models.length;
   const embedded = p.data.embedded.length;
   const lab = p.data.embedded.filter((i) => p.data.models[i].origin === 'lab').length;
@@ -95,7 +103,7 @@ export function MapView(p: Props) {
         selected={p.selected}
         compare={p.compare}
         highlighted={p.highlighted}
-        edges={p.showEdges ? p.edges : []}
+        edges={p.showEdges ? p.edges : NO_EDGES}
         cluster={p.cluster}
         theme={p.theme}
         zoom={p.zoom}
@@ -128,15 +136,7 @@ export function MapView(p: Props) {
       </div>
       {hover && <HoverCard model={p.data.models[hover.index]} x={hover.x} y={hover.y} />}
       </div>
-      <ul className="point-list" aria-label="Models on the map" data-testid="map-points">
-        {onMap.map((i) => (
-          <li key={i}>
-            <button type="button" onClick={() => p.onSelect(i)} aria-pressed={i === p.selected}>
-              {ids[i]}
-            </button>
-          </li>
-        ))}
-      </ul>
+      <PointList points={onMap} ids={ids} selected={p.selected} onSelect={pick} />
     </section>
   );
 }

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { ExplorerData, Neighbour } from '../data/explorer-data';
 import type { LineageLink } from '../data/lineage';
 import { formatParams, hubUrl } from '../data/model-format';
+import type { VectorsLoad } from '../data/useAtlas';
+import { VectorsNote } from '../VectorsNote';
 import { BenchmarkStrips } from './BenchmarkStrips';
 import { LineageList } from './LineageList';
 import { NeighbourList } from './NeighbourList';
@@ -12,6 +14,8 @@ interface Props {
   index: number;
   neighbours: Neighbour[];
   similarity: Float64Array | null;
+  /** neighbours and similarity need the embedding block, which may still be loading */
+  vectorsLoad: VectorsLoad;
   links: LineageLink[];
   onSelect: (i: number) => void;
   onCompare: (i: number) => void;
@@ -67,7 +71,9 @@ export function ModelPanel(p: Props) {
       )}
       <section className="panel-neighbours">
         <h3>Nearest neighbours (cosine, full space)</h3>
-        {embedded ? (
+        {embedded && p.vectorsLoad.status !== 'ready' ? (
+          <VectorsNote load={p.vectorsLoad} what="neighbours" />
+        ) : embedded ? (
           <>
             <NeighbourList models={p.data.models} neighbours={p.neighbours} onSelect={p.onSelect} onCompare={p.onCompare} />
             <div className="row">
@@ -83,7 +89,7 @@ export function ModelPanel(p: Props) {
           <p className="muted">Not embedded yet: it has no position and no neighbours.</p>
         )}
       </section>
-      {embedded && (
+      {embedded && p.similarity && (
         <section>
           <h3>Similarity to every other model</h3>
           <SimilarityHistogram values={others} />
