@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Benchmark, type BenchRow, summarize } from './lib/measure.ts';
 import { type EmbedMemoryResult, embedMemoryChild, modelPath, REAL_MODELS } from './model-memory.ts';
@@ -126,7 +126,7 @@ export const tabEmbed: Benchmark = {
     const { chromium: pw } = await import('@playwright/test');
 
     const reuse = process.env.ABLE_BENCH_APP;
-    const out = reuse ? join(root, reuse) : mkdtempSync(join(tmpdir(), 'able-bench-tab-'));
+    const out = reuse ? resolve(root, reuse) : mkdtempSync(join(tmpdir(), 'able-bench-tab-'));
     const rows: BenchRow[] = [];
     try {
       if (!reuse) {

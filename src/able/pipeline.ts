@@ -75,6 +75,8 @@ export interface PipelineOptions {
   expect?: { specHash: string; label: string };
   /** Wraps the weight store before loading (the CLI moves the tensors into a mapped file: src/cli/weight-file.ts). */
   wrapStore?: OpenModelOptions['wrapStore'];
+  /** GGUF weights dequantized on demand per session, not held as float32 (see OpenModelOptions.lazyWeights). */
+  lazyWeights?: boolean;
   /** ORT session options beyond threads (the CLI turns prepacking off: docs/benchmarks.md). */
   sessionOptions?: Pick<AttributionSessionOptions, 'prepack' | 'arena' | 'memPattern' | 'objective'>;
   /** Rewrites the loaded model before any graph is built (the tab upcasts float16 weights for WebGPU). */
@@ -98,6 +100,7 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
   const limit = o.memoryLimit;
   const opened = await openModel(o.files, {
     wrapStore: o.wrapStore,
+    lazyWeights: o.lazyWeights,
     checkSpec: limit ? (spec) => checkMemory(spec, limit, { weightsMapped: o.wrapStore !== undefined && !o.sessionOptions?.prepack }) : undefined,
   });
   const model = o.prepareModel ? o.prepareModel(opened.model) : opened.model;

@@ -184,7 +184,12 @@ function applyFix(fix: GgufFix, x: Float32Array, shape: number[], spec: ArchSpec
 const asBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** The tensors of a GGUF file under HF names (see the file comment for what is undone). */
-export function ggufStore(file: GGUFFile, spec: ArchSpec): WeightStore {
+/**
+ * `lazy`: dequantized tensors come as LazyBytes over their quantized blocks (dequantized again each
+ * time a session copies them in) instead of float32 bytes held for the model's life: the tab's
+ * memory, at the cost of one dequantization per session.
+ */
+export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean } = {}): WeightStore {
   const fileName = file.source.name;
   const infos = new Map(file.tensors.map((t) => [t.name, t]));
   const have = new Set(infos.keys());
@@ -209,8 +214,9 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec): WeightStore {
       const shape = fix === 'transpose' && info.shape.length === 2 ? [info.shape[1], info.shape[0]] : [...info.shape];
       if (fix === 'none' && info.type === GGMLType.F16) return { dtype: 'float16', shape, bytes: raw };
       if (fix === 'none' && info.type === GGMLType.BF16) return { dtype: 'bfloat16', shape, bytes: raw };
-      const x = dequantize(info.type, raw, `${fileName}: tensor '${m.gguf}'`);
-      return { dtype: 'float32', shape, bytes: asBytes(applyFix(fix, x, info.shape, spec)) };
+      const make = () => asBytes(applyFix(fix, dequantize(info.type, raw, `${fileName}: tensor '${m.gguf}'`), info.shape, spec));
+      if (opts.lazy) return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load: make } };
+      return { dtype: 'float32', shape, bytes: make() };
     },
   };
 }

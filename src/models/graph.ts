@@ -75,7 +75,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     if (!t) {
       const s = model.tensors.get(name);
       if (!s) throw new Error(`${spec.architecture}: tensor '${name}' was not loaded`);
-      t = g.weight(name, s.dtype, s.shape, 'bytes' in s ? { bytes: s.bytes } : { file: s.file });
+      t = g.weight(name, s.dtype, s.shape, 'bytes' in s ? { bytes: s.bytes } : 'lazy' in s ? { lazy: s.lazy } : { file: s.file });
       raw.set(name, t);
     }
     return t;

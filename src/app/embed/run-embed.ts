@@ -135,6 +135,10 @@ export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void)
     version,
     expect,
     memoryLimit: tabMemoryLimit(),
+    // no prepacked (re-laid-out) copy of each matmul weight in the WASM heap, and on WASM no float32
+    // copy of the model in the JS heap: each session dequantizes as it copies in (docs/benchmarks.md)
+    sessionOptions: { prepack: false },
+    lazyWeights: providers[0] === 'wasm',
     prepareModel: providers[0] === 'webgpu' ? withFloat32Weights : undefined,
     describe: (p) => {
       const provider = p === 'webgpu' ? 'webgpu' : 'wasm';
