@@ -2,7 +2,7 @@
 // that presents the tensors under Hugging Face names and layouts, undoing what the converter did:
 // llama q/k row permutation, Gemma's stored (1 + w) norms, GPT-2's transposed Conv1D weights,
 // GPT-NeoX's regrouped fused qkv. Quantized tensors are dequantized to float32.
-import { dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
+import { canDequantize, dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
 import type { GgufFix } from './family.ts';
 import { familyOf, lookupGguf } from './registry.ts';
 import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, SPEC_DEFAULTS, type RopeScaling } from './spec.ts';
@@ -185,9 +185,10 @@ const asBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.by
 
 /** The tensors of a GGUF file under HF names (see the file comment for what is undone). */
 /**
- * `lazy`: dequantized tensors come as LazyBytes over their quantized blocks (dequantized again each
- * time a session copies them in) instead of float32 bytes held for the model's life: the tab's
- * memory, at the cost of one dequantization per session.
+ * `lazy`: dequantized tensors come as LazyBytes (dequantized again each time a session copies them
+ * in) instead of float32 bytes held for the model's life: the tab's memory, at the cost of one
+ * dequantization per session. Their quantized blocks are re-read each time where the source reads
+ * synchronously (a File in a worker), else kept.
  */
 export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean } = {}): WeightStore {
   const fileName = file.source.name;
@@ -209,12 +210,21 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean
       const m = map.get(name);
       if (!m) throw new WeightsError(fileName, `no tensor for '${name}'`);
       const info = infos.get(m.gguf)!;
-      const raw = await file.readRaw(m.gguf);
       const fix = m.fix;
       const shape = fix === 'transpose' && info.shape.length === 2 ? [info.shape[1], info.shape[0]] : [...info.shape];
+      const where = `${fileName}: tensor '${m.gguf}'`;
+      const readSync = file.source.readSync?.bind(file.source);
+      const dequantizable = info.type !== GGMLType.F16 && info.type !== GGMLType.BF16;
+      if (opts.lazy && readSync && (fix !== 'none' || dequantizable)) {
+        if (!canDequantize(info.type)) throw new WeightsError(fileName, `tensor '${m.gguf}': cannot dequantize ggml type ${info.type}`);
+        const t = file.tensor(m.gguf);
+        const load = () => asBytes(applyFix(fix, dequantize(info.type, readSync(t.offset, t.byteLength), where), info.shape, spec));
+        return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load } };
+      }
+      const raw = await file.readRaw(m.gguf);
       if (fix === 'none' && info.type === GGMLType.F16) return { dtype: 'float16', shape, bytes: raw };
       if (fix === 'none' && info.type === GGMLType.BF16) return { dtype: 'bfloat16', shape, bytes: raw };
-      const make = () => asBytes(applyFix(fix, dequantize(info.type, raw, `${fileName}: tensor '${m.gguf}'`), info.shape, spec));
+      const make = () => asBytes(applyFix(fix, dequantize(info.type, raw, where), info.shape, spec));
       if (opts.lazy) return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load: make } };
       return { dtype: 'float32', shape, bytes: make() };
     },
