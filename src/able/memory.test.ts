@@ -29,7 +29,7 @@ describe('memory estimate', () => {
     expect(Math.abs(e.bytes / 4.7e9 - 1)).toBeLessThan(0.05);
     expect(e.parts.weights).toBe(e.params * ENGINE_OVERHEAD.WEIGHT_BYTES_PER_PARAM);
     // the CLI's mapped-weights path: measured peak 1,650 MiB for the full v1 run (docs/benchmarks.md)
-    const mapped = estimateEmbedMemory(gemma, 64, 8, true);
+    const mapped = estimateEmbedMemory(gemma, 64, 8, 'mapped');
     expect(mapped.parts.weights).toBe(mapped.params * 4);
     expect(Math.abs(mapped.bytes / (1650 * 2 ** 20) - 1)).toBeLessThan(0.25);
   });

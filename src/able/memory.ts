@@ -18,6 +18,14 @@ export const ENGINE_OVERHEAD = {
    * 0.96x the float32 weights (the rest is the activations and base below).
    */
   MAPPED_WEIGHT_BYTES_PER_PARAM: 4,
+  /** Weights in JS as float32 and copied by onnxruntime, prepacking off: the two copies (safetensors in the tab). */
+  UNPACKED_WEIGHT_BYTES_PER_PARAM: 8,
+  /**
+   * The tab on WASM with GGUF weights made on demand (LazyBytes, prepacking off): one float32 copy in
+   * the WASM heap, plus the float32 copy of the tensor being handed over (at worst the embedding
+   * table, counted as vocab x hidden x 4 B). Measured: docs/benchmarks.md, tab memory.
+   */
+  ON_DEMAND_WEIGHT_BYTES_PER_PARAM: 4,
   /** forward values kept for the backward pass, and their gradients */
   ACTIVATION_COPIES: 4,
   /** logits, log-softmax and their gradient over the vocabulary, per target position */
@@ -43,11 +51,23 @@ export interface MemoryEstimate {
   parts: { weights: number; activations: number; logits: number; base: number };
 }
 
+/**
+ * Where the weights live: 'js' (float32 in JS, copied and prepacked by onnxruntime), 'js-unpacked'
+ * (the same, prepacking off), 'mapped' (the CLI's scratch file), 'on-demand' (the tab on WASM).
+ */
+export type WeightPath = 'js' | 'js-unpacked' | 'mapped' | 'on-demand';
+
 /** Peak bytes for T tokens per probe and up to `targets` target positions through the head. */
-export function estimateEmbedMemory(s: ArchSpec, T = 64, targets = 8, weightsMapped = false): MemoryEstimate {
+export function estimateEmbedMemory(s: ArchSpec, T = 64, targets = 8, path: WeightPath = 'js'): MemoryEstimate {
   const o = ENGINE_OVERHEAD;
   const params = paramCount(s);
-  const weights = params * (weightsMapped ? o.MAPPED_WEIGHT_BYTES_PER_PARAM : o.WEIGHT_BYTES_PER_PARAM);
+  const perParam = {
+    js: o.WEIGHT_BYTES_PER_PARAM,
+    'js-unpacked': o.UNPACKED_WEIGHT_BYTES_PER_PARAM,
+    mapped: o.MAPPED_WEIGHT_BYTES_PER_PARAM,
+    'on-demand': o.ON_DEMAND_WEIGHT_BYTES_PER_PARAM,
+  }[path];
+  const weights = params * perParam + (path === 'on-demand' ? 4 * s.vocabSize * s.hidden : 0);
   const perLayer = T * (4 * s.hidden + 2 * s.heads * s.headDim + 2 * s.intermediate) + s.heads * T * T;
   const activations = s.layers * perLayer * 4 * o.ACTIVATION_COPIES;
   const logits = targets * s.vocabSize * 4 * o.LOGIT_COPIES;
@@ -61,9 +81,9 @@ const gib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `
 export function checkMemory(
   s: ArchSpec,
   limit: { bytes: number; what: string },
-  opts: { T?: number; weightsMapped?: boolean } = {},
+  opts: { T?: number; weights?: WeightPath } = {},
 ): MemoryEstimate {
-  const e = estimateEmbedMemory(s, opts.T, undefined, opts.weightsMapped);
+  const e = estimateEmbedMemory(s, opts.T, undefined, opts.weights);
   if (e.bytes > limit.bytes)
     throw new Error(
       `not enough memory: this model (${(e.params / 1e6).toFixed(0)} M parameters, ${s.layers} layers, vocabulary ${s.vocabSize}) ` +

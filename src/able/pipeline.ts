@@ -4,12 +4,12 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Runtime } from '../engine/runtime.ts';
-import { type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
+import { type ArchSpec, type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
 import type { ByteSource } from '../weights/source.ts';
 import { sha256Hex } from './canonical-json.ts';
 import { type EmbedProgress, embedModel, type ProbeRaw, type RowsPort } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
-import { checkMemory } from './memory.ts';
+import { checkMemory, type WeightPath } from './memory.ts';
 import { type OpenModelOptions, openModel } from './open-model.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from './probes/index.ts';
 import { type AbleSpec, type AttributionMethod, assertComparable, CURRENT_METHOD_VERSION, makeSpec, type MethodVersion, parseAttribution, specHash } from './spec.ts';
@@ -93,6 +93,14 @@ export interface PipelineOptions {
   rows?: RowsPort;
 }
 
+/** Where this run keeps the weights, for the memory estimate (see WeightPath). */
+function weightPath(o: PipelineOptions, spec: ArchSpec): WeightPath {
+  const prepack = o.sessionOptions?.prepack !== false;
+  if (o.lazyWeights && spec.source === 'gguf' && !prepack) return 'on-demand';
+  if (o.wrapStore !== undefined && !o.sessionOptions?.prepack) return 'mapped';
+  return prepack ? 'js' : 'js-unpacked';
+}
+
 export async function runPipeline(o: PipelineOptions): Promise<{ record: EmbeddingRecord; embedMs: number }> {
   const checked = await checkedSpec(o.probes, o.method, o.expect, o.version);
 
@@ -101,7 +109,7 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
   const opened = await openModel(o.files, {
     wrapStore: o.wrapStore,
     lazyWeights: o.lazyWeights,
-    checkSpec: limit ? (spec) => checkMemory(spec, limit, { weightsMapped: o.wrapStore !== undefined && !o.sessionOptions?.prepack }) : undefined,
+    checkSpec: limit ? (spec) => checkMemory(spec, limit, { weights: weightPath(o, spec) }) : undefined,
   });
   const model = o.prepareModel ? o.prepareModel(opened.model) : opened.model;
   let sessions = 0;

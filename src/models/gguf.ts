@@ -182,6 +182,8 @@ function applyFix(fix: GgufFix, x: Float32Array, shape: number[], spec: ArchSpec
 }
 
 const asBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+/** Detaches (frees) a buffer no one else holds: ES2024 ArrayBuffer.prototype.transfer, where there is one. */
+const free = (a: ArrayBufferView) => (a.buffer as { transfer?: (length: number) => ArrayBuffer }).transfer?.(0);
 
 /** The tensors of a GGUF file under HF names (see the file comment for what is undone). */
 /**
@@ -218,7 +220,15 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean
       if (opts.lazy && readSync && (fix !== 'none' || dequantizable)) {
         if (!canDequantize(info.type)) throw new WeightsError(fileName, `tensor '${m.gguf}': cannot dequantize ggml type ${info.type}`);
         const t = file.tensor(m.gguf);
-        const load = () => asBytes(applyFix(fix, dequantize(info.type, readSync(t.offset, t.byteLength), where), info.shape, spec));
+        const load = () => {
+          const raw = readSync(t.offset, t.byteLength);
+          const x = dequantize(info.type, raw, where);
+          const y = applyFix(fix, x, info.shape, spec);
+          // freed now, not at the next GC: a session's creation reads every tensor in one go
+          free(raw);
+          if (y !== x) free(x);
+          return asBytes(y);
+        };
         return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load } };
       }
       const raw = await file.readRaw(m.gguf);
