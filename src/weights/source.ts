@@ -14,7 +14,8 @@ export interface ByteSource {
   read(offset: number, length: number): Promise<Uint8Array>;
   /**
    * The same, synchronously, where the platform can (a Blob in a worker, by FileReaderSync): the
-   * tab's weights made on demand re-read their quantized blocks instead of keeping them.
+   * tab's weights made on demand re-read their quantized blocks instead of keeping them. Fresh
+   * bytes each call, never a view of a shared buffer: the caller frees them once dequantized.
    */
   readSync?(offset: number, length: number): Uint8Array;
 }
