@@ -33,6 +33,15 @@ describe('memory estimate', () => {
     expect(mapped.parts.weights).toBe(mapped.params * 4);
     expect(Math.abs(mapped.bytes / (1650 * 2 ** 20) - 1)).toBeLessThan(0.25);
   });
+  it("estimates the tab's on-demand GGUF path near the measured renderer peak of Gemma 3 270M", () => {
+    // bench tab-embed, 2026-12-04: renderer peak 2,662-2,832 MiB (the old path's was 4.7 GB)
+    const gemma = archSpecFromConfig(GEMMA3_270M_CONFIG);
+    const e = estimateEmbedMemory(gemma, 64, 8, 'on-demand');
+    expect(e.parts.weights).toBe(e.params * ENGINE_OVERHEAD.ON_DEMAND_WEIGHT_BYTES_PER_PARAM + 4 * gemma.vocabSize * gemma.hidden);
+    expect(Math.abs(e.bytes / (2750 * 2 ** 20) - 1)).toBeLessThan(0.1);
+    // and what the tab now admits: 6 GiB at Chromium's reported 8 GB
+    expect(() => checkMemory(gemma, { bytes: 6 * 2 ** 30, what: 'x' }, { weights: 'on-demand' })).not.toThrow();
+  });
   it('refuses with the numbers when the model cannot fit', () => {
     expect(() => checkMemory(smol, { bytes: 1.5 * 2 ** 30, what: "the tab's limit" })).toThrow(
       /^not enough memory: this model \(135 M parameters, 30 layers, vocabulary 49152\) needs about 2\.\d\d GiB \(weights 2\.00 GiB, .*\) but the tab's limit is 1\.50 GiB$/,

@@ -22,10 +22,12 @@ export const ENGINE_OVERHEAD = {
   UNPACKED_WEIGHT_BYTES_PER_PARAM: 8,
   /**
    * The tab on WASM with GGUF weights made on demand (LazyBytes, prepacking off): one float32 copy in
-   * the WASM heap, plus the float32 copy of the tensor being handed over (at worst the embedding
-   * table, counted as vocab x hidden x 4 B). Measured: docs/benchmarks.md, tab memory.
+   * the WASM heap (4 B) and ~2 B of onnxruntime's working memory and WASM allocator slack (the heap
+   * never shrinks), plus the float32 copy of the tensor being handed over (at worst the embedding
+   * table, counted as vocab x hidden x 4 B). Fitted to the renderer peaks of SmolLM2, Gemma 3 270M
+   * and Qwen2.5-Coder-0.5B (docs/benchmarks.md, tab memory): estimate / measured 1.02, 0.92-0.97, 1.22.
    */
-  ON_DEMAND_WEIGHT_BYTES_PER_PARAM: 4,
+  ON_DEMAND_WEIGHT_BYTES_PER_PARAM: 6,
   /** forward values kept for the backward pass, and their gradients */
   ACTIVATION_COPIES: 4,
   /** logits, log-softmax and their gradient over the vocabulary, per target position */
