@@ -185,8 +185,8 @@ const asBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.by
 /** Detaches (frees) a buffer no one else holds: ES2024 ArrayBuffer.prototype.transfer, where there is one. */
 const free = (a: ArrayBufferView) => (a.buffer as { transfer?: (length: number) => ArrayBuffer }).transfer?.(0);
 
-/** The tensors of a GGUF file under HF names (see the file comment for what is undone). */
 /**
+ * The tensors of a GGUF file under HF names (see the file comment for what is undone).
  * `lazy`: dequantized tensors come as LazyBytes (dequantized again each time a session copies them
  * in) instead of float32 bytes held for the model's life: the tab's memory, at the cost of one
  * dequantization per session. Their quantized blocks are re-read each time where the source reads
