@@ -77,6 +77,8 @@ export interface LazyBytes {
   byteLength: number;
   /** Fresh bytes no one else holds (a runtime may free them once it has copied them). */
   load(): Uint8Array;
+  /** Rows [start, start + count) of the tensor (split along its first dim), made on demand alone. */
+  rows?(start: number, count: number): LazyBytes;
 }
 
 /**

@@ -229,7 +229,20 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean
           if (y !== x) free(x);
           return asBytes(y);
         };
-        return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load } };
+        // unfixed matrices by rows: each row is whole ggml blocks (a row length is a multiple of the block size)
+        const [rows, cols] = info.shape;
+        const rowBytes = t.byteLength / rows;
+        const byRows = (start: number, count: number) => ({
+          byteLength: 4 * count * cols,
+          load: () => {
+            const raw = readSync(t.offset + start * rowBytes, count * rowBytes);
+            const x = dequantize(info.type, raw, where);
+            free(raw);
+            return asBytes(x);
+          },
+        });
+        const split = fix === 'none' && info.shape.length === 2 && Number.isInteger(rowBytes);
+        return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load, ...(split ? { rows: byRows } : {}) } };
       }
       const raw = await file.readRaw(m.gguf);
       if (fix === 'none' && info.type === GGMLType.F16) return { dtype: 'float16', shape, bytes: raw };
