@@ -5,7 +5,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Runtime } from '../engine/runtime.ts';
 import { type ArchSpec, type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
-import type { ByteSource } from '../weights/source.ts';
+import { type ByteSource, freeBytes } from '../weights/source.ts';
 import { sha256Hex } from './canonical-json.ts';
 import { type EmbedProgress, embedModel, type ProbeRaw, type RowsPort } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
@@ -34,10 +34,20 @@ export async function localIdentity(files: ByteSource[], name?: string): Promise
 
 const HASH_CHUNK = 64 * 2 ** 20;
 
-/** SHA-256 of a whole byte source, read 64 MiB at a time. */
+/**
+ * SHA-256 of a whole byte source, read 64 MiB at a time. Where the source reads synchronously (the
+ * tab's worker) each chunk is freed once hashed: left to the GC, they piled up to the run's peak.
+ */
 export async function sha256OfSource(src: ByteSource): Promise<string> {
   const h = sha256.create();
-  for (let off = 0; off < src.size; off += HASH_CHUNK) h.update(await src.read(off, Math.min(HASH_CHUNK, src.size - off)));
+  for (let off = 0; off < src.size; off += HASH_CHUNK) {
+    const n = Math.min(HASH_CHUNK, src.size - off);
+    if (src.readSync) {
+      const chunk = src.readSync(off, n);
+      h.update(chunk);
+      freeBytes(chunk);
+    } else h.update(await src.read(off, n));
+  }
   return Array.from(h.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 

@@ -2,7 +2,7 @@
 // that presents the tensors under Hugging Face names and layouts, undoing what the converter did:
 // llama q/k row permutation, Gemma's stored (1 + w) norms, GPT-2's transposed Conv1D weights,
 // GPT-NeoX's regrouped fused qkv. Quantized tensors are dequantized to float32.
-import { canDequantize, dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
+import { canDequantize, dequantize, freeBytes, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
 import type { GgufFix } from './family.ts';
 import { familyOf, lookupGguf } from './registry.ts';
 import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, SPEC_DEFAULTS, type RopeScaling } from './spec.ts';
@@ -182,8 +182,6 @@ function applyFix(fix: GgufFix, x: Float32Array, shape: number[], spec: ArchSpec
 }
 
 const asBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-/** Detaches (frees) a buffer no one else holds: ES2024 ArrayBuffer.prototype.transfer, where there is one. */
-const free = (a: ArrayBufferView) => (a.buffer as { transfer?: (length: number) => ArrayBuffer }).transfer?.(0);
 
 /**
  * The tensors of a GGUF file under HF names (see the file comment for what is undone).
@@ -225,8 +223,8 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean
           const x = dequantize(info.type, raw, where);
           const y = applyFix(fix, x, info.shape, spec);
           // freed now, not at the next GC: a session's creation reads every tensor in one go
-          free(raw);
-          if (y !== x) free(x);
+          freeBytes(raw);
+          if (y !== x) freeBytes(x);
           return asBytes(y);
         };
         // unfixed matrices by rows: each row is whole ggml blocks (a row length is a multiple of the block size)
@@ -237,7 +235,7 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean
           load: () => {
             const raw = readSync(t.offset + start * rowBytes, count * rowBytes);
             const x = dequantize(info.type, raw, where);
-            free(raw);
+            freeBytes(raw);
             return asBytes(x);
           },
         });

@@ -20,6 +20,14 @@ export interface ByteSource {
   readSync?(offset: number, length: number): Uint8Array;
 }
 
+/**
+ * Frees bytes no one else holds (readSync's, a fresh dequantized array) now rather than at a later
+ * GC, by detaching their buffer (ES2024 ArrayBuffer.prototype.transfer; a no-op where it is missing).
+ */
+export function freeBytes(a: ArrayBufferView): void {
+  (a.buffer as { transfer?: (length: number) => ArrayBuffer }).transfer?.(0);
+}
+
 /** Throws unless [offset, offset+length) lies inside the source. */
 export function checkRange(source: ByteSource, offset: number, length: number): void {
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0) {
