@@ -125,6 +125,14 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
     checkSpec: limit ? (spec) => checkMemory(spec, limit, { weights: weightPath(o, spec) }) : undefined,
   });
   const model = o.prepareModel ? o.prepareModel(opened.model) : opened.model;
+  // Before the sessions: the tab's file reads stay resident until a GC, and the sessions' large
+  // allocations bring one; hashed after them, they raised its peak by the file's size (bench tab-embed).
+  let identity: ModelIdentity;
+  if ('hubId' in o.identity || 'file' in o.identity) identity = o.identity;
+  else {
+    o.onPhase?.('hash', 'hashing the weights for the model identity');
+    identity = await localIdentity(o.files, o.identity.name);
+  }
   let sessions = 0;
   const t0 = performance.now();
   const res = await embedModel({
@@ -146,12 +154,6 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
   const embedMs = performance.now() - t0;
   if (res.specHash !== checked.specHash) throw new Error(`spec hash changed while embedding (${res.specHash} vs ${checked.specHash})`);
 
-  let identity: ModelIdentity;
-  if ('hubId' in o.identity || 'file' in o.identity) identity = o.identity;
-  else {
-    o.onPhase?.('hash', 'hashing the weights for the model identity');
-    identity = await localIdentity(o.files, o.identity.name);
-  }
   const { engine, computed } = o.describe(res.provider);
   const record: EmbeddingRecord = {
     format: 'able-embedding/1',
