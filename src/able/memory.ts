@@ -22,12 +22,14 @@ export const ENGINE_OVERHEAD = {
   UNPACKED_WEIGHT_BYTES_PER_PARAM: 8,
   /**
    * The tab on WASM with GGUF weights made on demand (LazyBytes, prepacking off): one float32 copy in
-   * the WASM heap (4 B) and ~2 B of onnxruntime's working memory and WASM allocator slack (the heap
-   * never shrinks), plus the float32 copy of the tensor being handed over (at worst the embedding
-   * table, counted as vocab x hidden x 4 B). Fitted to the renderer peaks of SmolLM2, Gemma 3 270M
-   * and Qwen2.5-Coder-0.5B (docs/benchmarks.md, tab memory): estimate / measured 1.02, 0.92-0.97, 1.22.
+   * the WASM heap (4 B) and ~1.5 B of onnxruntime's working memory and WASM allocator slack (the heap
+   * never shrinks), plus the float32 block being handed over (at most TABLE_BLOCK.bytes, 64 MiB) and
+   * the tokenizer's JS memory (~1 KiB per vocabulary entry: Gemma 3's 262,144 take ~290 MiB). Fitted to
+   * the renderer peaks of SmolLM2, Gemma 3 270M and Qwen2.5-Coder-0.5B (docs/benchmarks.md, tab memory).
    */
-  ON_DEMAND_WEIGHT_BYTES_PER_PARAM: 6,
+  ON_DEMAND_WEIGHT_BYTES_PER_PARAM: 5.5,
+  ON_DEMAND_HANDOVER_BYTES: 64 * 2 ** 20,
+  ON_DEMAND_BYTES_PER_TOKEN: 1024,
   /** forward values kept for the backward pass, and their gradients */
   ACTIVATION_COPIES: 4,
   /** logits, log-softmax and their gradient over the vocabulary, per target position */
@@ -69,7 +71,8 @@ export function estimateEmbedMemory(s: ArchSpec, T = 64, targets = 8, path: Weig
     mapped: o.MAPPED_WEIGHT_BYTES_PER_PARAM,
     'on-demand': o.ON_DEMAND_WEIGHT_BYTES_PER_PARAM,
   }[path];
-  const weights = params * perParam + (path === 'on-demand' ? 4 * s.vocabSize * s.hidden : 0);
+  const onDemand = path === 'on-demand' ? Math.min(4 * s.vocabSize * s.hidden, o.ON_DEMAND_HANDOVER_BYTES) + s.vocabSize * o.ON_DEMAND_BYTES_PER_TOKEN : 0;
+  const weights = params * perParam + onDemand;
   const perLayer = T * (4 * s.hidden + 2 * s.heads * s.headDim + 2 * s.intermediate) + s.heads * T * T;
   const activations = s.layers * perLayer * 4 * o.ACTIVATION_COPIES;
   const logits = targets * s.vocabSize * 4 * o.LOGIT_COPIES;
