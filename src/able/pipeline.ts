@@ -36,9 +36,9 @@ const HASH_CHUNK = 64 * 2 ** 20;
 const HASH_SYNC_CHUNK = 8 * 2 ** 20;
 
 /**
- * SHA-256 of a whole byte source, read 64 MiB at a time. Where the source reads synchronously (the
- * tab's worker) 8 MiB at a time, each chunk freed once hashed: 64 MiB reads left to the GC raised
- * the tab's peak by ~240 MiB after the sessions (bench tab-embed, Gemma 3).
+ * SHA-256 of a whole byte source, read 64 MiB at a time; where the source reads synchronously (the
+ * tab's worker), 8 MiB at a time, each piece freed once hashed. The tab's reads still stay resident
+ * until a GC, which is why runPipeline hashes before the sessions (docs/benchmarks.md, tab memory).
  */
 export async function sha256OfSource(src: ByteSource): Promise<string> {
   const h = sha256.create();
