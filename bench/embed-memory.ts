@@ -134,5 +134,6 @@ if (out)
       f32Bytes,
       peakMiB,
       phases,
+      probeIds: probes.probes.map((p) => p.id),
       probeFlops: flops.map(({ T }) => attributionFlops(opened.model, T, Ks.get(T)!)), probeTimingsMs: res.probeTimingsMs, sessionMs: res.sessionMs, targetLogProbs: res.targetLogProbs, vector: Array.from(res.vector) }),
   );

@@ -29,6 +29,9 @@ export interface EmbedMemoryResult {
   sessionMs: number[];
   probeFlops: number[];
   phases: { phase: string; s: number }[];
+  /** the probes run (their ids) and the embedding */
+  probeIds: string[];
+  vector: number[];
 }
 
 /** Runs bench/embed-memory.ts on one model in a child process; its JSON result. */

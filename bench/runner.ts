@@ -15,12 +15,14 @@ import { mapKnn } from './map-knn.ts';
 import { modelMemory } from './model-memory.ts';
 import { nodeVsPytorch } from './node-vs-pytorch.ts';
 import { symbolicVsStatic } from './symbolic-vs-static.ts';
+import { tabEmbed } from './tab-embed.ts';
 
 export const BENCHMARKS: Benchmark[] = [
   modelMemory,
   nodeVsPytorch,
   mapKnn,
   mapFrame,
+  tabEmbed,
   engineGradOverhead,
   ortWebVsNode,
   symbolicVsStatic,

@@ -38,7 +38,7 @@ export function randomWeights(layers: number): LoadedModel {
 }
 
 /** Bytes of the model's weights held in JS. */
-export const weightBytes = (m: LoadedModel) => [...m.tensors.values()].reduce((a, t) => a + ('bytes' in t ? t.bytes.byteLength : t.file.length), 0);
+export const weightBytes = (m: LoadedModel) => [...m.tensors.values()].reduce((a, t) => a + ('bytes' in t ? t.bytes.byteLength : 'lazy' in t ? t.lazy.byteLength : t.file.length), 0);
 
 export interface ShapeGraphOptions {
   layers: number;
@@ -85,7 +85,7 @@ function withTableInputs(model: LoadedModel, T: number | 'T', backward: boolean)
     let t = w.get(name);
     if (!t) {
       const s = model.tensors.get(name)!;
-      t = g.weight(name, 'float32', s.shape, 'bytes' in s ? { bytes: s.bytes } : { file: s.file });
+      t = g.weight(name, 'float32', s.shape, 'bytes' in s ? { bytes: s.bytes } : 'lazy' in s ? { lazy: s.lazy } : { file: s.file });
       w.set(name, t);
     }
     return t;

@@ -18,6 +18,18 @@ export const ENGINE_OVERHEAD = {
    * 0.96x the float32 weights (the rest is the activations and base below).
    */
   MAPPED_WEIGHT_BYTES_PER_PARAM: 4,
+  /** Weights in JS as float32 and copied by onnxruntime, prepacking off: the two copies (safetensors in the tab). */
+  UNPACKED_WEIGHT_BYTES_PER_PARAM: 8,
+  /**
+   * The tab on WASM with GGUF weights made on demand (LazyBytes, prepacking off): one float32 copy in
+   * the WASM heap (4 B) and ~1.5 B of onnxruntime's working memory and WASM allocator slack (the heap
+   * never shrinks), plus the float32 block being handed over (at most TABLE_BLOCK.bytes, 64 MiB) and
+   * the tokenizer's JS memory (~1 KiB per vocabulary entry: Gemma 3's 262,144 take ~290 MiB). Fitted to
+   * the renderer peaks of SmolLM2, Gemma 3 270M and Qwen2.5-Coder-0.5B (docs/benchmarks.md, tab memory).
+   */
+  ON_DEMAND_WEIGHT_BYTES_PER_PARAM: 5.5,
+  ON_DEMAND_HANDOVER_BYTES: 64 * 2 ** 20,
+  ON_DEMAND_BYTES_PER_TOKEN: 1024,
   /** forward values kept for the backward pass, and their gradients */
   ACTIVATION_COPIES: 4,
   /** logits, log-softmax and their gradient over the vocabulary, per target position */
@@ -43,11 +55,24 @@ export interface MemoryEstimate {
   parts: { weights: number; activations: number; logits: number; base: number };
 }
 
+/**
+ * Where the weights live: 'js' (float32 in JS, copied and prepacked by onnxruntime), 'js-unpacked'
+ * (the same, prepacking off), 'mapped' (the CLI's scratch file), 'on-demand' (the tab on WASM).
+ */
+export type WeightPath = 'js' | 'js-unpacked' | 'mapped' | 'on-demand';
+
 /** Peak bytes for T tokens per probe and up to `targets` target positions through the head. */
-export function estimateEmbedMemory(s: ArchSpec, T = 64, targets = 8, weightsMapped = false): MemoryEstimate {
+export function estimateEmbedMemory(s: ArchSpec, T = 64, targets = 8, path: WeightPath = 'js'): MemoryEstimate {
   const o = ENGINE_OVERHEAD;
   const params = paramCount(s);
-  const weights = params * (weightsMapped ? o.MAPPED_WEIGHT_BYTES_PER_PARAM : o.WEIGHT_BYTES_PER_PARAM);
+  const perParam = {
+    js: o.WEIGHT_BYTES_PER_PARAM,
+    'js-unpacked': o.UNPACKED_WEIGHT_BYTES_PER_PARAM,
+    mapped: o.MAPPED_WEIGHT_BYTES_PER_PARAM,
+    'on-demand': o.ON_DEMAND_WEIGHT_BYTES_PER_PARAM,
+  }[path];
+  const onDemand = path === 'on-demand' ? Math.min(4 * s.vocabSize * s.hidden, o.ON_DEMAND_HANDOVER_BYTES) + s.vocabSize * o.ON_DEMAND_BYTES_PER_TOKEN : 0;
+  const weights = params * perParam + onDemand;
   const perLayer = T * (4 * s.hidden + 2 * s.heads * s.headDim + 2 * s.intermediate) + s.heads * T * T;
   const activations = s.layers * perLayer * 4 * o.ACTIVATION_COPIES;
   const logits = targets * s.vocabSize * 4 * o.LOGIT_COPIES;
@@ -61,9 +86,9 @@ const gib = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : `
 export function checkMemory(
   s: ArchSpec,
   limit: { bytes: number; what: string },
-  opts: { T?: number; weightsMapped?: boolean } = {},
+  opts: { T?: number; weights?: WeightPath } = {},
 ): MemoryEstimate {
-  const e = estimateEmbedMemory(s, opts.T, undefined, opts.weightsMapped);
+  const e = estimateEmbedMemory(s, opts.T, undefined, opts.weights);
   if (e.bytes > limit.bytes)
     throw new Error(
       `not enough memory: this model (${(e.params / 1e6).toFixed(0)} M parameters, ${s.layers} layers, vocabulary ${s.vocabSize}) ` +

@@ -39,6 +39,11 @@ export interface OpenModelOptions {
   wrapStore?: (store: models.WeightStore, spec: models.ArchSpec) => models.WeightStore;
   /** called with the spec before any weight is read (the memory guard) */
   checkSpec?: (spec: models.ArchSpec) => void;
+  /**
+   * GGUF tensors dequantized on demand, each time a session copies them in (ggufStore's lazy): the
+   * tab on WASM, where the float32 copies would otherwise sit in the JS heap beside ORT's.
+   */
+  lazyWeights?: boolean;
 }
 
 export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}): Promise<OpenedModel> {
@@ -51,7 +56,7 @@ export async function openModel(files: ByteSource[], opts: OpenModelOptions = {}
     // The whole file, not just metadata: tied heads and biases show only in the tensor list.
     const spec = models.archSpecFromGguf(gguf);
     opts.checkSpec?.(spec); // before any weight is read (the memory guard)
-    const model = await models.loadModel(spec, wrap(models.ggufStore(gguf, spec), spec));
+    const model = await models.loadModel(spec, wrap(models.ggufStore(gguf, spec, { lazy: opts.lazyWeights }), spec));
     return { spec, model, tokenizer: tokenizerFromGguf(gguf.metadata), format: 'gguf', weightFiles: [base(ggufs[0].name)] };
   }
 

@@ -4,12 +4,12 @@
 
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { Runtime } from '../engine/runtime.ts';
-import { type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
-import type { ByteSource } from '../weights/source.ts';
+import { type ArchSpec, type AttributionSessionOptions, createAttributionSession, type LoadedModel } from '../models/index.ts';
+import { type ByteSource, freeBytes } from '../weights/source.ts';
 import { sha256Hex } from './canonical-json.ts';
 import { type EmbedProgress, embedModel, type ProbeRaw, type RowsPort } from './embed.ts';
 import type { EmbeddingRecord, ModelIdentity } from './embedding-file.ts';
-import { checkMemory } from './memory.ts';
+import { checkMemory, type WeightPath } from './memory.ts';
 import { type OpenModelOptions, openModel } from './open-model.ts';
 import { PROBE_SET_V1, type ProbeSet, probeSetRef } from './probes/index.ts';
 import { type AbleSpec, type AttributionMethod, assertComparable, CURRENT_METHOD_VERSION, makeSpec, type MethodVersion, parseAttribution, specHash } from './spec.ts';
@@ -33,11 +33,24 @@ export async function localIdentity(files: ByteSource[], name?: string): Promise
 }
 
 const HASH_CHUNK = 64 * 2 ** 20;
+const HASH_SYNC_CHUNK = 8 * 2 ** 20;
 
-/** SHA-256 of a whole byte source, read 64 MiB at a time. */
+/**
+ * SHA-256 of a whole byte source, read 64 MiB at a time; where the source reads synchronously (the
+ * tab's worker), 8 MiB at a time, each piece freed once hashed. The tab's reads still stay resident
+ * until a GC, which is why runPipeline hashes before the sessions (docs/benchmarks.md, tab memory).
+ */
 export async function sha256OfSource(src: ByteSource): Promise<string> {
   const h = sha256.create();
-  for (let off = 0; off < src.size; off += HASH_CHUNK) h.update(await src.read(off, Math.min(HASH_CHUNK, src.size - off)));
+  const step = src.readSync ? HASH_SYNC_CHUNK : HASH_CHUNK;
+  for (let off = 0; off < src.size; off += step) {
+    const n = Math.min(step, src.size - off);
+    if (src.readSync) {
+      const bytes = src.readSync(off, n);
+      h.update(bytes);
+      freeBytes(bytes);
+    } else h.update(await src.read(off, n));
+  }
   return Array.from(h.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
@@ -75,6 +88,8 @@ export interface PipelineOptions {
   expect?: { specHash: string; label: string };
   /** Wraps the weight store before loading (the CLI moves the tensors into a mapped file: src/cli/weight-file.ts). */
   wrapStore?: OpenModelOptions['wrapStore'];
+  /** GGUF weights dequantized on demand per session, not held as float32 (see OpenModelOptions.lazyWeights). */
+  lazyWeights?: boolean;
   /** ORT session options beyond threads (the CLI turns prepacking off: docs/benchmarks.md). */
   sessionOptions?: Pick<AttributionSessionOptions, 'prepack' | 'arena' | 'memPattern' | 'objective'>;
   /** Rewrites the loaded model before any graph is built (the tab upcasts float16 weights for WebGPU). */
@@ -93,6 +108,14 @@ export interface PipelineOptions {
   batchTokens?: number;
 }
 
+/** Where this run keeps the weights, for the memory estimate (see WeightPath). */
+function weightPath(o: PipelineOptions, spec: ArchSpec): WeightPath {
+  const prepack = o.sessionOptions?.prepack !== false;
+  if (o.lazyWeights && spec.source === 'gguf' && !prepack) return 'on-demand';
+  if (o.wrapStore !== undefined && !o.sessionOptions?.prepack) return 'mapped';
+  return prepack ? 'js' : 'js-unpacked';
+}
+
 export async function runPipeline(o: PipelineOptions): Promise<{ record: EmbeddingRecord; embedMs: number }> {
   const checked = await checkedSpec(o.probes, o.method, o.expect, o.version);
 
@@ -100,9 +123,18 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
   const limit = o.memoryLimit;
   const opened = await openModel(o.files, {
     wrapStore: o.wrapStore,
-    checkSpec: limit ? (spec) => checkMemory(spec, limit, { weightsMapped: o.wrapStore !== undefined && !o.sessionOptions?.prepack }) : undefined,
+    lazyWeights: o.lazyWeights,
+    checkSpec: limit ? (spec) => checkMemory(spec, limit, { weights: weightPath(o, spec) }) : undefined,
   });
   const model = o.prepareModel ? o.prepareModel(opened.model) : opened.model;
+  // Before the sessions: the tab's file reads stay resident until a GC, and the sessions' large
+  // allocations bring one; hashed after them, they raised its peak by the file's size (bench tab-embed).
+  let identity: ModelIdentity;
+  if ('hubId' in o.identity || 'file' in o.identity) identity = o.identity;
+  else {
+    o.onPhase?.('hash', 'hashing the weights for the model identity');
+    identity = await localIdentity(o.files, o.identity.name);
+  }
   let sessions = 0;
   const t0 = performance.now();
   const res = await embedModel({
@@ -125,12 +157,6 @@ export async function runPipeline(o: PipelineOptions): Promise<{ record: Embeddi
   const embedMs = performance.now() - t0;
   if (res.specHash !== checked.specHash) throw new Error(`spec hash changed while embedding (${res.specHash} vs ${checked.specHash})`);
 
-  let identity: ModelIdentity;
-  if ('hubId' in o.identity || 'file' in o.identity) identity = o.identity;
-  else {
-    o.onPhase?.('hash', 'hashing the weights for the model identity');
-    identity = await localIdentity(o.files, o.identity.name);
-  }
   const { engine, computed } = o.describe(res.provider);
   const record: EmbeddingRecord = {
     format: 'able-embedding/1',

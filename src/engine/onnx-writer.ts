@@ -3,7 +3,7 @@
 import onnxProto, { type onnx as P } from 'onnx-proto';
 import type { AttrValue, EmitCtx } from './emit.ts';
 import { onnxType, primitives } from './primitives.ts';
-import type { DType, Graph, Shape, Tensor, TypedData, WeightFileRef } from './tensor.ts';
+import type { DType, Graph, LazyBytes, Shape, Tensor, TypedData, WeightFileRef } from './tensor.ts';
 
 // onnx-proto is CommonJS: Node's ESM loader exposes it as a default export only.
 const { onnx } = onnxProto;
@@ -12,7 +12,8 @@ export const OPSET = 17;
 
 export interface ExternalFile {
   path: string;
-  data: Uint8Array;
+  /** LazyBytes: one weight made on demand (a runtime that can take them says so: makeRuntime's mountLazy) */
+  data: Uint8Array | LazyBytes;
 }
 
 export interface SerializedModel {
@@ -74,6 +75,7 @@ export function toOnnx(g: Graph, name = 'able'): SerializedModel {
   const inputs: SerializedModel['inputs'] = [];
   const files = new Map<ArrayBufferLike, { path: string; lo: number; hi: number }>();
   const weights: { proto: P.ITensorProto; bytes: Uint8Array }[] = [];
+  const lazyFiles: ExternalFile[] = [];
   const cache = new Map<string, string>();
   let tmpCount = 0;
   let weightDir: string | undefined;
@@ -167,6 +169,22 @@ export function toOnnx(g: Graph, name = 'able'): SerializedModel {
           { key: 'length', value: String(ref.length) },
         ],
       });
+    } else if (t.op === 'Weight' && t.attrs.lazy) {
+      // a file of its own: the runtime asks for its bytes once, when it copies the weight in
+      const lazy = t.attrs.lazy as LazyBytes;
+      const path = `lazy${lazyFiles.length}.bin`;
+      lazyFiles.push({ path, data: lazy });
+      initializers.push({
+        name: ctx.name(t),
+        dataType: onnxType(t.dtype),
+        dims: t.shape as number[],
+        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+        externalData: [
+          { key: 'location', value: path },
+          { key: 'offset', value: '0' },
+          { key: 'length', value: String(lazy.byteLength) },
+        ],
+      });
     } else if (t.op === 'Weight') {
       const bytes = t.attrs.bytes as Uint8Array;
       let f = files.get(bytes.buffer);
@@ -212,9 +230,12 @@ export function toOnnx(g: Graph, name = 'able'): SerializedModel {
       output: outputs.map((o) => valueInfo(o.name, o.dtype, o.shape)),
     },
   }).finish();
-  const externalData = [...files.entries()].map(([buf, f]) => ({
-    path: f.path,
-    data: new Uint8Array(buf, f.lo, f.hi - f.lo),
-  }));
+  const externalData: ExternalFile[] = [
+    ...[...files.entries()].map(([buf, f]) => ({
+      path: f.path,
+      data: new Uint8Array(buf, f.lo, f.hi - f.lo),
+    })),
+    ...lazyFiles,
+  ];
   return { bytes, externalData, inputs, outputs, nodeCount: nodes.length, ...(weightDir !== undefined ? { weightDir } : {}) };
 }

@@ -2,7 +2,7 @@
 // onnxruntime-common). ORT falls back between execution providers silently, so we try the
 // preferred providers one at a time and report the one that actually created the session.
 import type { SerializedModel } from './onnx-writer.ts';
-import type { DType } from './tensor.ts';
+import type { DType, LazyBytes } from './tensor.ts';
 
 export type HostData = Float32Array | Float64Array | BigInt64Array | Int32Array | Uint8Array;
 
@@ -75,6 +75,8 @@ export function makeRuntime(
   defaults: SessionOptions,
   threadsOf: (opts: SessionOptions) => number | null,
   files?: ModelFiles,
+  /** How this binding takes a weight made on demand (LazyBytes) as external data; none: it cannot. */
+  mountLazy?: (lazy: LazyBytes) => Uint8Array,
 ): Runtime {
   return {
     name,
@@ -90,10 +92,15 @@ export function makeRuntime(
             if (!files) throw new Error(`${name} cannot load file-backed weights (${model.weightDir})`);
             path = files.write(model.weightDir, model.bytes);
           }
+          const externalData = model.externalData.map((f) => {
+            if (f.data instanceof Uint8Array) return f;
+            if (!mountLazy) throw new Error(`${name} cannot load weights made on demand (${f.path})`);
+            return { path: f.path, data: mountLazy(f.data) };
+          });
           const session = await ort.InferenceSession.create(path ?? model.bytes, {
             executionProviders: [provider],
             graphOptimizationLevel: opts.optimization ?? 'all',
-            externalData: model.externalData,
+            externalData,
             ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
             ...(opts.arena === false ? { enableCpuMemArena: false } : {}),
             ...(opts.memPattern === false ? { enableMemPattern: false } : {}),

@@ -65,8 +65,21 @@ export type TypedData =
   | Uint8Array
   | Uint16Array;
 
-/** Where a stored weight's bytes live: in memory, or in a file the runtime maps (Node). */
-export type WeightSource = { bytes: Uint8Array } | { file: WeightFileRef };
+/** Where a stored weight's bytes live: in memory, in a file the runtime maps (Node), or made on demand (the tab). */
+export type WeightSource = { bytes: Uint8Array } | { file: WeightFileRef } | { lazy: LazyBytes };
+
+/**
+ * A weight's bytes made when the runtime copies them in (once per session), then dropped: the tab
+ * keeps a GGUF tensor's quantized blocks and dequantizes on demand, so no float32 copy of the whole
+ * model waits in the JS heap beside onnxruntime-web's own (docs/benchmarks.md, tab memory).
+ */
+export interface LazyBytes {
+  byteLength: number;
+  /** Fresh bytes no one else holds (a runtime may free them once it has copied them). */
+  load(): Uint8Array;
+  /** Rows [start, start + count) of the tensor (split along its first dim), made on demand alone. */
+  rows?(start: number, count: number): LazyBytes;
+}
 
 /**
  * A span of a little-endian tensor file. The Node runtime lets onnxruntime memory-map it, so the
@@ -115,7 +128,7 @@ export class Graph {
   weight(name: string, dtype: DType, shape: readonly number[], src: WeightSource): Tensor {
     this.claim(name);
     const n = shape.reduce((a, b) => a * b, 1);
-    const length = 'bytes' in src ? src.bytes.byteLength : src.file.length;
+    const length = 'bytes' in src ? src.bytes.byteLength : 'lazy' in src ? src.lazy.byteLength : src.file.length;
     if (length !== n * bytesPerElement(dtype)) throw new Error(`weight ${name}: ${length} bytes for ${dtype}[${shape}]`);
     return this.add('Weight', [], { name, ...src }, { dtype, shape });
   }

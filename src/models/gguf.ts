@@ -2,7 +2,7 @@
 // that presents the tensors under Hugging Face names and layouts, undoing what the converter did:
 // llama q/k row permutation, Gemma's stored (1 + w) norms, GPT-2's transposed Conv1D weights,
 // GPT-NeoX's regrouped fused qkv. Quantized tensors are dequantized to float32.
-import { dequantize, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
+import { canDequantize, dequantize, freeBytes, type GGUFFile, GGMLType, WeightsError } from '../weights/index.ts';
 import type { GgufFix } from './family.ts';
 import { familyOf, lookupGguf } from './registry.ts';
 import { type ArchSpec, checkLayerCount, checkSpecCounts, ModelConfigError, SPEC_DEFAULTS, type RopeScaling } from './spec.ts';
@@ -183,8 +183,14 @@ function applyFix(fix: GgufFix, x: Float32Array, shape: number[], spec: ArchSpec
 
 const asBytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
-/** The tensors of a GGUF file under HF names (see the file comment for what is undone). */
-export function ggufStore(file: GGUFFile, spec: ArchSpec): WeightStore {
+/**
+ * The tensors of a GGUF file under HF names (see the file comment for what is undone).
+ * `lazy`: dequantized tensors come as LazyBytes (dequantized again each time a session copies them
+ * in) instead of float32 bytes held for the model's life: the tab's memory, at the cost of one
+ * dequantization per session. Their quantized blocks are re-read each time where the source reads
+ * synchronously (a File in a worker), else kept.
+ */
+export function ggufStore(file: GGUFFile, spec: ArchSpec, opts: { lazy?: boolean } = {}): WeightStore {
   const fileName = file.source.name;
   const infos = new Map(file.tensors.map((t) => [t.name, t]));
   const have = new Set(infos.keys());
@@ -204,13 +210,44 @@ export function ggufStore(file: GGUFFile, spec: ArchSpec): WeightStore {
       const m = map.get(name);
       if (!m) throw new WeightsError(fileName, `no tensor for '${name}'`);
       const info = infos.get(m.gguf)!;
-      const raw = await file.readRaw(m.gguf);
       const fix = m.fix;
       const shape = fix === 'transpose' && info.shape.length === 2 ? [info.shape[1], info.shape[0]] : [...info.shape];
+      const where = `${fileName}: tensor '${m.gguf}'`;
+      const readSync = file.source.readSync?.bind(file.source);
+      const dequantizable = info.type !== GGMLType.F16 && info.type !== GGMLType.BF16;
+      if (opts.lazy && readSync && (fix !== 'none' || dequantizable)) {
+        if (!canDequantize(info.type)) throw new WeightsError(fileName, `tensor '${m.gguf}': cannot dequantize ggml type ${info.type}`);
+        const t = file.tensor(m.gguf);
+        const load = () => {
+          const raw = readSync(t.offset, t.byteLength);
+          const x = dequantize(info.type, raw, where);
+          const y = applyFix(fix, x, info.shape, spec);
+          // freed now, not at the next GC: a session's creation reads every tensor in one go
+          freeBytes(raw);
+          if (y !== x) freeBytes(x);
+          return asBytes(y);
+        };
+        // unfixed matrices by rows: each row is whole ggml blocks (a row length is a multiple of the block size)
+        const [rows, cols] = info.shape;
+        const rowBytes = t.byteLength / rows;
+        const byRows = (start: number, count: number) => ({
+          byteLength: 4 * count * cols,
+          load: () => {
+            const raw = readSync(t.offset + start * rowBytes, count * rowBytes);
+            const x = dequantize(info.type, raw, where);
+            freeBytes(raw);
+            return asBytes(x);
+          },
+        });
+        const split = fix === 'none' && info.shape.length === 2 && Number.isInteger(rowBytes);
+        return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load, ...(split ? { rows: byRows } : {}) } };
+      }
+      const raw = await file.readRaw(m.gguf);
       if (fix === 'none' && info.type === GGMLType.F16) return { dtype: 'float16', shape, bytes: raw };
       if (fix === 'none' && info.type === GGMLType.BF16) return { dtype: 'bfloat16', shape, bytes: raw };
-      const x = dequantize(info.type, raw, `${fileName}: tensor '${m.gguf}'`);
-      return { dtype: 'float32', shape, bytes: asBytes(applyFix(fix, x, info.shape, spec)) };
+      const make = () => asBytes(applyFix(fix, dequantize(info.type, raw, where), info.shape, spec));
+      if (opts.lazy) return { dtype: 'float32', shape, lazy: { byteLength: 4 * info.shape.reduce((a, b) => a * b, 1), load: make } };
+      return { dtype: 'float32', shape, bytes: make() };
     },
   };
 }

@@ -2,6 +2,9 @@
 // log-probs) and df/dX, for B scaled (and optionally offset) copies of the input embeddings at once
 // (IG steps, SmoothGrad samples), all in one ONNX graph.
 import { causalMask, type DType, Graph, grad, linear, op, primitives, type RopeTables, ropeTables, softcap, type Tensor } from '../engine/index.ts';
+
+/** The largest float32 table handed to a runtime whole when its weights are made on demand (tests lower it). */
+export const TABLE_BLOCK = { bytes: 64 * 2 ** 20 };
 import type { ForwardContext } from './family.ts';
 import { invFreq } from './layers.ts';
 import type { LoadedModel } from './load.ts';
@@ -85,7 +88,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     if (!t) {
       const s = model.tensors.get(name);
       if (!s) throw new Error(`${spec.architecture}: tensor '${name}' was not loaded`);
-      t = g.weight(name, s.dtype, s.shape, 'bytes' in s ? { bytes: s.bytes } : { file: s.file });
+      t = g.weight(name, s.dtype, s.shape, 'bytes' in s ? { bytes: s.bytes } : 'lazy' in s ? { lazy: s.lazy } : { file: s.file });
       raw.set(name, t);
     }
     return t;
@@ -129,15 +132,55 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     },
   };
 
+  // A table made on demand (the tab) and larger than TABLE_BLOCK.bytes goes to the runtime as row
+  // blocks: onnxruntime-web takes each weight whole, so the float32 copy handed over beside its heap
+  // is one block, not Gemma 3's 640 MiB embedding table (docs/benchmarks.md, tab memory).
+  const blocks = new Map<string, { t: Tensor; start: number }[] | null>();
+  const tableBlocks = (name: string) => {
+    if (blocks.has(name)) return blocks.get(name)!;
+    const s = model.tensors.get(name);
+    let out: { t: Tensor; start: number }[] | null = null;
+    if (s && 'lazy' in s && s.lazy.rows && s.shape.length === 2 && s.lazy.byteLength > TABLE_BLOCK.bytes) {
+      const [V, D] = s.shape;
+      const n = Math.ceil(V / Math.ceil(s.lazy.byteLength / TABLE_BLOCK.bytes));
+      out = [];
+      for (let start = 0; start < V; start += n) {
+        const count = Math.min(n, V - start);
+        out.push({ t: g.weight(`${name}.rows${start}`, s.dtype, [count, D], { lazy: s.lazy.rows(start, count) }), start });
+      }
+    }
+    blocks.set(name, out);
+    return out;
+  };
+  // the head's weight, whole or by row blocks; `part` maps one block (or the whole) to its logits, joined on `axis`
+  const headLogits = (part: (W: Tensor) => Tensor, axis: number) => {
+    const name = family.lmHeadName(spec);
+    const bs = tableBlocks(name);
+    return bs ? op.concat(bs.map((b) => part(op.cast(b.t, dtype))), axis) : part(w(name));
+  };
+
   // E: rows of the (stored-dtype) table, cast after the gather so the table is never converted here.
-  let E = op.cast(op.gather(rawWeight(family.embedName(spec)), ids), dtype);
+  // By blocks: each id's row from its block (ids / rows-per-block picks it), zeros from the others.
+  const embedBlocks = tableBlocks(family.embedName(spec));
+  let E0: Tensor;
+  if (embedBlocks) {
+    const n = embedBlocks.length > 1 ? embedBlocks[1].start : Number.MAX_SAFE_INTEGER;
+    const which = op.div(ids, g.scalar(n, 'int64'));
+    const parts = embedBlocks.map(({ t, start }, b) => {
+      const inBlock = op.equal(which, g.scalar(b, 'int64'));
+      const local = op.where(inBlock, op.sub(ids, g.scalar(start, 'int64')), g.scalar(0, 'int64'));
+      return op.where(op.reshape(inBlock, [T, 1]), op.gather(t, local), g.scalar(0, t.dtype));
+    });
+    E0 = parts.reduce((a, b) => op.add(a, b));
+  } else E0 = op.gather(rawWeight(family.embedName(spec)), ids);
+  let E = op.cast(E0, dtype);
   if (spec.embedScale !== 1) E = op.mul(E, g.scalar(spec.embedScale, dtype));
   const scaled = op.mul(rowIds ? E : op.reshape(E, [1, T, spec.hidden]), op.reshape(alpha, [B, 1, 1]));
   const X = offset ? op.add(scaled, offset) : scaled;
 
   const hidden = family.forward(ctx, X);
   const head = (h: Tensor) => {
-    const l = linear(h, w(family.lmHeadName(spec)));
+    const l = headLogits((W) => linear(h, W), -1);
     return spec.finalSoftcap ? softcap(l, spec.finalSoftcap) : l;
   };
 
@@ -175,7 +218,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
       f = op.reduceSum(op.mul(score(logp, () => targetIds as Tensor), weight), [1], false);
     } else {
       const h = op.reshape(op.matmul(select, hidden), [B * K, spec.hidden]);
-      let logitsT = op.gemm(w(family.lmHeadName(spec)), h, null, { transB: true });
+      let logitsT = headLogits((W) => op.gemm(W, h, null, { transB: true }), 0);
       if (spec.finalSoftcap) logitsT = softcap(logitsT, spec.finalSoftcap);
       const logp = op.logSoftmax(logitsT, 0);
       const at = op.reshape(rowIds ? (targetIds as Tensor) : op.expand(op.reshape(targetIds as Tensor, [1, K]), [B, K]), [1, B * K]);

@@ -1,6 +1,6 @@
 // WeightStore: tensors by Hugging Face name, whatever file they come from. Safetensors tensors are
 // handed out as stored (float32/16/bf16 bytes, no copy); GGUF stores (gguf-store.ts) dequantize.
-import type { WeightFileRef } from '../engine/index.ts';
+import type { LazyBytes, WeightFileRef } from '../engine/index.ts';
 import type { SafetensorsFile } from '../weights/index.ts';
 import { halfToFloat, WeightsError } from '../weights/index.ts';
 
@@ -18,6 +18,10 @@ export type StoredTensor = {
   | {
       /** The same bytes in a file the Node runtime memory-maps (src/cli/weight-file.ts). */
       file: WeightFileRef;
+    }
+  | {
+      /** The same bytes made on demand (ggufStore's lazy option: the tab on WASM). */
+      lazy: LazyBytes;
     }
 );
 
@@ -51,7 +55,7 @@ export function safetensorsStore(files: SafetensorsFile[]): WeightStore {
 
 /** A tensor as float32 bytes (float16/bfloat16 widen exactly; float32 is handed back as is). */
 export function toFloat32(t: StoredTensor): StoredTensor & { bytes: Uint8Array } {
-  if (!('bytes' in t)) throw new Error('toFloat32: the tensor is file-backed (already float32 in a mapped file)');
+  if (!('bytes' in t)) throw new Error('toFloat32: the tensor is file-backed or made on demand (already float32)');
   if (t.dtype === 'float32') return t;
   const n = t.bytes.byteLength / 2;
   const src = new DataView(t.bytes.buffer, t.bytes.byteOffset, t.bytes.byteLength);

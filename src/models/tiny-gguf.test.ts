@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nodeRuntime } from '../platform/node/runtime-node.ts';
+import { webRuntime } from '../platform/web/runtime-web.ts';
 import { BytesSource, type GGUFFile, GGMLType, openSafetensors } from '../weights/index.ts';
 import { archSpecFromConfig, archSpecFromGguf, createAttributionSession, ggufStore, loadModel } from './index.ts';
+import { TABLE_BLOCK } from './graph.ts';
 import { compareCase, type Golden, padCase } from './tiny-fixtures.ts';
 
 const DIR = join(import.meta.dirname, '../../test/fixtures/tiny/llama');
@@ -121,6 +123,81 @@ describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () 
       expect(fig.fAbsErr).toBeLessThanOrEqual(1e-4);
     }
     await s.release();
+  });
+
+  it('weights made on demand (the tab on WASM): the same bytes, read once per session by onnxruntime-web', async () => {
+    const file = await fakeGguf();
+    // one file holding every tensor, read synchronously as a worker reads a File: fresh bytes per read
+    let size = 0;
+    const tensors = file.tensors.map((t) => {
+      const at = { ...t, offset: size };
+      size += t.byteLength;
+      return at;
+    });
+    const all = new Uint8Array(size);
+    for (const t of tensors) all.set(await file.readRaw(t.name), t.offset);
+    const reads: number[] = [];
+    const readSync = (offset: number, length: number) => {
+      reads.push(offset);
+      return all.slice(offset, offset + length);
+    };
+    const source = Object.assign(new BytesSource('tiny-llama.gguf', all), { readSync });
+    const onDemand: GGUFFile = { ...file, source, tensors, tensor: (n) => tensors.find((t) => t.name === n)! };
+    const spec = archSpecFromGguf(file);
+    const eager = await loadModel(spec, ggufStore(file, spec));
+    const lazy = await loadModel(spec, ggufStore(onDemand, spec, { lazy: true }));
+    expect(reads).toHaveLength(0); // nothing read until a session copies the weights in
+    for (const [name, t] of eager.tensors) {
+      const l = lazy.tensors.get(name)!;
+      if (!('lazy' in l) || !('bytes' in t)) throw new Error(`${name}: expected bytes and made-on-demand bytes`);
+      expect(Buffer.from(l.lazy.load()).equals(Buffer.from(t.bytes)), name).toBe(true);
+    }
+    reads.length = 0;
+    const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as Golden;
+    const T = Math.max(...golden.cases.map((c) => c.ids.length));
+    const s = await createAttributionSession(webRuntime(['wasm']), lazy, { T, B: 1, logits: true });
+    expect(new Set(reads).size).toBe(reads.length);
+    expect(reads.length).toBe(lazy.tensors.size);
+    for (const c of golden.cases) {
+      const { ids, mask } = padCase(c, T);
+      const out = await s.run(ids, mask, Float32Array.of(1));
+      const fig = compareCase({ f: out.f[0], grad: out.grad, embeds: out.embeds, logits: out.logits }, c, spec.hidden, spec.vocabSize, golden.logitsSampleIds);
+      expect(fig.logitsMaxAbsErr).toBeLessThanOrEqual(1e-4);
+      expect(fig.gradCosine).toBeGreaterThanOrEqual(0.9999);
+    }
+    await s.release();
+
+    // the same with the tables handed over as row blocks (a threshold below the tiny tables' size)
+    const saved = TABLE_BLOCK.bytes;
+    TABLE_BLOCK.bytes = 4096;
+    try {
+      reads.length = 0;
+      const split = await createAttributionSession(webRuntime(['wasm']), lazy, { T, B: 1, logits: true });
+      expect(reads.length).toBeGreaterThan(lazy.tensors.size);
+      for (const c of golden.cases) {
+        const { ids, mask } = padCase(c, T);
+        const out = await split.run(ids, mask, Float32Array.of(1));
+        const fig = compareCase({ f: out.f[0], grad: out.grad, embeds: out.embeds, logits: out.logits }, c, spec.hidden, spec.vocabSize, golden.logitsSampleIds);
+        expect(fig.logitsMaxAbsErr).toBeLessThanOrEqual(1e-4);
+        expect(fig.gradCosine).toBeGreaterThanOrEqual(0.9999);
+        expect(fig.fAbsErr).toBeLessThanOrEqual(1e-4);
+      }
+      await split.release();
+      // and the head at the target positions only (what embedding runs use)
+      const K = 2;
+      const pick = await createAttributionSession(webRuntime(['wasm']), lazy, { T, B: 1, maxTargets: K });
+      const whole = await createAttributionSession(nodeRuntime, eager, { T, B: 1, maxTargets: K });
+      const c = golden.cases[0];
+      const { ids, mask } = padCase(c, T);
+      const a = await pick.run(ids, mask, Float32Array.of(1));
+      const b = await whole.run(ids, mask, Float32Array.of(1));
+      expect(Math.abs(a.f[0] - b.f[0])).toBeLessThan(1e-5);
+      expect(Math.max(...a.grad.map((v, i) => Math.abs(v - b.grad[i])))).toBeLessThan(1e-5);
+      await pick.release();
+      await whole.release();
+    } finally {
+      TABLE_BLOCK.bytes = saved;
+    }
   });
 
   it('metadata alone + a file with an untied head: refused, not silently tied', async () => {

@@ -10,4 +10,4 @@ export {
   type SafetensorsTensorInfo,
 } from './safetensors.ts';
 export { checkTensorShape } from './shape.ts';
-export { BlobSource, type ByteSource, BytesSource, checkRange, HttpRangeSource } from './source.ts';
+export { BlobSource, type ByteSource, BytesSource, checkRange, freeBytes, HttpRangeSource } from './source.ts';

@@ -12,6 +12,20 @@ export interface ByteSource {
   readonly size: number;
   /** Exactly `length` bytes starting at `offset`; rejects with WeightsError past the end. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * The same, synchronously, where the platform can (a Blob in a worker, by FileReaderSync): the
+   * tab's weights made on demand re-read their quantized blocks instead of keeping them. Fresh
+   * bytes each call, never a view of a shared buffer: the caller frees them once dequantized.
+   */
+  readSync?(offset: number, length: number): Uint8Array;
+}
+
+/**
+ * Frees bytes no one else holds (readSync's, a fresh dequantized array) now rather than at a later
+ * GC, by detaching their buffer (ES2024 ArrayBuffer.prototype.transfer; a no-op where it is missing).
+ */
+export function freeBytes(a: ArrayBufferView): void {
+  (a.buffer as { transfer?: (length: number) => ArrayBuffer }).transfer?.(0);
 }
 
 /** Throws unless [offset, offset+length) lies inside the source. */
@@ -42,16 +56,28 @@ export class BytesSource implements ByteSource {
   }
 }
 
+type SyncReader = new () => { readAsArrayBuffer(blob: Blob): ArrayBuffer };
+
 /** A Blob or a browser File (a File is a Blob with a name). */
 export class BlobSource implements ByteSource {
   readonly size: number;
   readonly name: string;
+  readonly readSync?: (offset: number, length: number) => Uint8Array;
   constructor(
     private readonly blob: Blob,
     name?: string,
   ) {
     this.size = blob.size;
     this.name = name ?? (blob as Partial<File>).name ?? 'blob';
+    // only workers have FileReaderSync
+    const Reader = (globalThis as { FileReaderSync?: SyncReader }).FileReaderSync;
+    if (Reader)
+      this.readSync = (offset, length) => {
+        checkRange(this, offset, length);
+        const buf = new Reader().readAsArrayBuffer(this.blob.slice(offset, offset + length));
+        if (buf.byteLength !== length) throw new WeightsError(this.name, `short read: got ${buf.byteLength} of ${length} bytes at offset ${offset}`);
+        return new Uint8Array(buf);
+      };
   }
   async read(offset: number, length: number): Promise<Uint8Array> {
     checkRange(this, offset, length);

@@ -25,6 +25,8 @@ export interface EmbedRequest {
   lifeLock?: string;
   /** e2e builds only (window.__ableEmbedTest): a fault injected at a step; production builds drop it */
   test?: EmbedTestHook;
+  /** e2e builds only (bench/tab-embed.ts): embed just these probes of the set, under no atlas spec; production builds drop it */
+  probeIds?: string[];
 }
 
 /**

@@ -2,6 +2,7 @@
 // loaded the model is reported). Works in the browser and in Node (WASM only there).
 import * as ort from 'onnxruntime-web';
 import { makeRuntime, type OrtModule, type Runtime } from '../../engine/runtime.ts';
+import { mountLazy } from './lazy-weights.ts';
 
 export function webRuntime(providers: string[] = ['webgpu', 'wasm']): Runtime {
   return makeRuntime(
@@ -9,6 +10,8 @@ export function webRuntime(providers: string[] = ['webgpu', 'wasm']): Runtime {
     `onnxruntime-web/${providers.join('>')}`,
     { providers },
     () => ort.env.wasm.numThreads ?? null,
+    undefined,
+    mountLazy,
   );
 }
 
