@@ -130,7 +130,8 @@ export const tabEmbed: Benchmark = {
     const files = pick ? REAL_MODELS.filter((f) => pick.some((m) => f.toLowerCase().startsWith(m))) : REAL_MODELS.slice(0, ctx.quick ? 1 : 3);
     const cores = cpus().length;
     const threadCounts = process.env.ABLE_BENCH_THREADS?.split(',').map(Number) ?? [...new Set([1, Math.min(cores, ctx.quick ? 1 : 4)])];
-    const perBucket = ctx.quick ? '1' : '2';
+    // full runs: as many probes per bucket as one call of a full run holds (embed-memory's default)
+    const subset = ctx.quick ? ['--per-bucket', '1'] : [];
     const { chromium: pw } = await import('@playwright/test');
 
     const reuse = process.env.ABLE_BENCH_APP;
@@ -221,10 +222,10 @@ export const tabEmbed: Benchmark = {
             const order = (i + files.indexOf(f)) % 2 ? ['tab', 'node'] : ['node', 'tab'];
             for (const side of order) {
               if (side === 'node') {
-                node[threads] = embedMemoryChild(path, ['--per-bucket', perBucket, '--threads', String(threads)]);
+                node[threads] = embedMemoryChild(path, [...subset, '--threads', String(threads)]);
               } else {
                 // the Node run picks the probes (first k per bucket under the model's tokenizer)
-                const ids = (node[threads] ?? embedMemoryChild(path, ['--per-bucket', perBucket, '--threads', String(threads)])).probeIds;
+                const ids = (node[threads] ?? embedMemoryChild(path, [...subset, '--threads', String(threads)])).probeIds;
                 tab[threads] = await tabRun(path, ids, threads);
               }
             }

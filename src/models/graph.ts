@@ -2,12 +2,12 @@
 // log-probs) and df/dX, for B scaled (and optionally offset) copies of the input embeddings at once
 // (IG steps, SmoothGrad samples), all in one ONNX graph.
 import { causalMask, type DType, Graph, grad, linear, op, primitives, type RopeTables, ropeTables, softcap, type Tensor } from '../engine/index.ts';
-
-/** The largest float32 table handed to a runtime whole when its weights are made on demand (tests lower it). */
-export const TABLE_BLOCK = { bytes: 64 * 2 ** 20 };
 import type { ForwardContext } from './family.ts';
 import { invFreq } from './layers.ts';
 import type { LoadedModel } from './load.ts';
+
+/** The largest float32 table handed to a runtime whole when its weights are made on demand (tests lower it). */
+export const TABLE_BLOCK = { bytes: 64 * 2 ** 20 };
 
 export interface AttributionGraphOptions {
   /** Static sequence length (pad shorter inputs at the end; mask them out of targetMask). */
@@ -169,7 +169,7 @@ export function buildAttributionGraph(model: LoadedModel, opts: AttributionGraph
     const parts = embedBlocks.map(({ t, start }, b) => {
       const inBlock = op.equal(which, g.scalar(b, 'int64'));
       const local = op.where(inBlock, op.sub(ids, g.scalar(start, 'int64')), g.scalar(0, 'int64'));
-      return op.where(op.reshape(inBlock, [T, 1]), op.gather(t, local), g.scalar(0, t.dtype));
+      return op.where(op.reshape(inBlock, [...seq(T), 1]), op.gather(t, local), g.scalar(0, t.dtype));
     });
     E0 = parts.reduce((a, b) => op.add(a, b));
   } else E0 = op.gather(rawWeight(family.embedName(spec)), ids);

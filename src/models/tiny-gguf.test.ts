@@ -195,6 +195,21 @@ describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () 
       expect(Math.max(...a.grad.map((v, i) => Math.abs(v - b.grad[i])))).toBeLessThan(1e-5);
       await pick.release();
       await whole.release();
+      // several probes per call (rowIds): each row's id picks its row from its own block
+      const two = golden.cases.slice(0, 2).map((x) => padCase(x, T));
+      const K2 = Math.max(...two.map((x) => x.mask.filter(Boolean).length));
+      const rows = await createAttributionSession(webRuntime(['wasm']), lazy, { T, B: 2, maxTargets: K2, rowIds: true });
+      const one = await createAttributionSession(nodeRuntime, eager, { T, B: 1, maxTargets: K2 });
+      const both = await rows.run(Int32Array.from([...two[0].ids, ...two[1].ids]), Float32Array.from([...two[0].mask, ...two[1].mask]), Float32Array.of(1, 1));
+      for (const [r, x] of two.entries()) {
+        const alone = await one.run(x.ids, x.mask, Float32Array.of(1));
+        expect(Math.abs(both.f[r] - alone.f[0])).toBeLessThan(1e-5);
+        const g = both.grad.subarray(r * alone.grad.length, (r + 1) * alone.grad.length);
+        expect(Math.max(...g.map((v, i) => Math.abs(v - alone.grad[i])))).toBeLessThan(1e-5);
+        expect(Array.from(both.embeds.subarray(r * alone.embeds.length, (r + 1) * alone.embeds.length))).toEqual(Array.from(alone.embeds));
+      }
+      await rows.release();
+      await one.release();
     } finally {
       TABLE_BLOCK.bytes = saved;
     }
