@@ -138,6 +138,9 @@ export async function runEmbed(req: EmbedRequest, post: (e: EmbedEvent) => void)
     // no prepacked (re-laid-out) copy of each matmul weight in the WASM heap, and on WASM no float32
     // copy of the model in the JS heap: each session dequantizes as it copies in (docs/benchmarks.md)
     sessionOptions: { prepack: false },
+    // half of Node's tokens per call: the activations share the 4 GiB WASM heap with the weights
+    // (SmolLM2 renderer peak 1,433 MiB at 128, 1,340 at 64; docs/benchmarks.md)
+    batchTokens: 64,
     lazyWeights: providers[0] === 'wasm',
     prepareModel: providers[0] === 'webgpu' ? withFloat32Weights : undefined,
     describe: (p) => {
