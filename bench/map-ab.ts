@@ -3,35 +3,14 @@
 // time to interactive at n models (map-frame's definition), and pan frame times at 100,000 points
 // measured right after interactive (what was deferred past the first paint counts there).
 // npx tsx bench/map-ab.ts DIST_A DIST_B [reps]. A diagnostic for docs/benchmarks.md, not in run.ts.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { benchAtlas } from './map-frame.ts';
+import { atlasRoutes, serveApp } from './lib/serve-app.ts';
 
 const [a, b] = [resolve(process.argv[2]), resolve(process.argv[3])];
 const reps = Number(process.argv[4] ?? 5);
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.mjs': 'text/javascript' };
 let fixture: { json: string; f16: Uint8Array } | null = null;
-const serve = async (dir: string) => {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const send = (body: Uint8Array | string, type: string) => {
-      res.writeHead(200, { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
-      res.end(body);
-    };
-    if (fixture && path.endsWith('/atlas/atlas.json')) return send(fixture.json, 'application/json');
-    if (fixture && path.endsWith('/atlas/embeddings.f16')) return send(fixture.f16, 'application/octet-stream');
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dir) || !existsSync(file) || statSync(file).isDirectory()) {
-      res.writeHead(404);
-      return res.end();
-    }
-    send(readFileSync(file), TYPES[extname(file)] ?? 'application/octet-stream');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-};
+const serve = (dir: string) => serveApp(dir, atlasRoutes(() => fixture));
 const A = await serve(a);
 const B = await serve(b);
 const { chromium } = await import('@playwright/test');
@@ -110,5 +89,5 @@ for (const [n, shipped] of [
   console.log(`100000 points pan frame: ${show('A', fr.A)}; ${show('B', fr.B)}; B/A ${(med(fr.B) / med(fr.A)).toFixed(2)}`);
 }
 await browser.close();
-A.server.close();
-B.server.close();
+await A.close();
+await B.close();

@@ -9,16 +9,15 @@
 //   embedding (dim = that probe's words) to keep the fixture small: the frame does not read it.
 // Chromium here has no GPU: WebGL runs on SwiftShader (software), so these are CPU-rendered frames.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeFloat16 } from '../src/atlas/float16.ts';
 import type { AtlasJson } from '../src/atlas/format.ts';
 import { mulberry32 } from '../src/atlas/random.ts';
 import { type Benchmark, type BenchRow, summarize, type Timing } from './lib/measure.ts';
+import { atlasRoutes, serveApp } from './lib/serve-app.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -58,8 +57,6 @@ export function benchAtlas(n: number, onlyFirstProbe: boolean, seed = 14): { jso
   };
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.wasm': 'application/wasm', '.mjs': 'text/javascript' };
-
 export const mapFrame: Benchmark = {
   name: 'map-frame',
   summary: 'explorer in Chromium: time to interactive at 10,000 models; pan/zoom frame time at 100,000 points, WebGL vs canvas 2D',
@@ -77,26 +74,9 @@ export const mapFrame: Benchmark = {
       try {
         // one static server for the built app; /atlas/ answers with the fixture of the moment
         let current: { json: AtlasJson; f16: Uint8Array } | null = null;
-        const server = createServer((req, res) => {
-          const path = new URL(req.url ?? '/', 'http://x').pathname;
-          const send = (body: Uint8Array | string, type: string) => {
-            // cross-origin isolated, as `npm start` serves the app
-            res.writeHead(200, { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
-            res.end(body);
-          };
-          if (current && path.endsWith('/atlas/atlas.json')) return send(JSON.stringify(current.json), 'application/json');
-          if (current && path.endsWith('/atlas/embeddings.f16')) return send(current.f16, 'application/octet-stream');
-          const file = join(out, path === '/' ? 'index.html' : path);
-          if (!file.startsWith(out) || !existsSync(file) || statSync(file).isDirectory()) {
-            res.writeHead(404);
-            return res.end();
-          }
-          send(readFileSync(file), TYPES[extname(file)] ?? 'application/octet-stream');
-        });
-        await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-        const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+        const { origin, close } = await serveApp(out, atlasRoutes(() => current && { json: JSON.stringify(current.json), f16: current.f16 }));
         ctx.log(`  serving on ${origin}`);
-        closers.push(() => new Promise<void>((r) => server.close(() => r())));
+        closers.push(close);
         const open = async (atlas: { json: AtlasJson; f16: Uint8Array } | null, renderer: 'webgl' | 'canvas' | null) => {
           const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
           if (renderer) await page.addInitScript(`localStorage.setItem('able-map-renderer', '${renderer}')`);

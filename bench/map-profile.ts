@@ -2,35 +2,16 @@
 // `vite build --minify false` output) with map-frame's fixture, records a CPU profile (CDP) from
 // navigation to the first map paint + 1 frame, and prints resource timings and the heaviest
 // functions by self and total time. A diagnostic, not a benchmark: no repetitions.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { benchAtlas } from './map-frame.ts';
+import { atlasRoutes, serveApp } from './lib/serve-app.ts';
 
 const out = resolve(process.argv[2] ?? 'dist');
 const n = Number(process.argv[3] ?? 10000);
 const { chromium } = await import('@playwright/test');
 const atlas = benchAtlas(n, false);
 const json = JSON.stringify(atlas.json);
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.mjs': 'text/javascript' };
-const server = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://x').pathname;
-  const send = (body: Uint8Array | string, type: string) => {
-    res.writeHead(200, { 'content-type': type, 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
-    res.end(body);
-  };
-  if (path.endsWith('/atlas/atlas.json')) return send(json, 'application/json');
-  if (path.endsWith('/atlas/embeddings.f16')) return send(atlas.f16, 'application/octet-stream');
-  const file = join(out, path === '/' ? 'index.html' : path);
-  if (!file.startsWith(out) || !existsSync(file) || statSync(file).isDirectory()) {
-    res.writeHead(404);
-    return res.end();
-  }
-  send(readFileSync(file), TYPES[extname(file)] ?? 'application/octet-stream');
-});
-await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const { origin, close } = await serveApp(out, atlasRoutes(() => ({ json, f16: atlas.f16 })));
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' });
 type TraceEvent = { name: string; ph: string; ts: number; dur?: number; pid: number; tid: number; args?: Record<string, unknown> };
 /** Main-thread time of the renderer by top-level trace event (nested events folded into their parent),
@@ -112,4 +93,4 @@ for (let rep = 0; rep < 2; rep++) {
   await page.close();
 }
 await browser.close();
-server.close();
+await close();

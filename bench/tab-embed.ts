@@ -16,18 +16,16 @@
 // server with the headers `npm start` sends for cross-origin isolation (threads need it).
 // ABLE_BENCH_MODELS=name,name picks models by file-name prefix; ABLE_BENCH_THREADS=1,2 the counts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Benchmark, type BenchRow, summarize } from './lib/measure.ts';
+import { serveApp } from './lib/serve-app.ts';
 import { type EmbedMemoryResult, embedMemoryChild, modelPath, REAL_MODELS } from './model-memory.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 1024 * 1024;
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
 
 /** Descendant pids of `pid` (by walking /proc's parent links). */
 function descendants(pid: number): number[] {
@@ -144,23 +142,8 @@ export const tabEmbed: Benchmark = {
       }
       const worker = readdirSync(join(out, 'assets')).find((f) => /^embed\.worker-.*\.js$/.test(f));
       if (!worker) throw new Error(`no embed.worker-*.js in ${out}/assets`);
-      const server = createServer((req, res) => {
-        const path = new URL(req.url ?? '/', 'http://x').pathname;
-        const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-        if (path === '/bench.html') {
-          res.writeHead(200, { ...headers, 'content-type': 'text/html' });
-          return res.end('<!doctype html><title>tab-embed</title><input type="file" id="f">');
-        }
-        const file = join(out, path);
-        if (!file.startsWith(out) || !existsSync(file) || statSync(file).isDirectory()) {
-          res.writeHead(404);
-          return res.end();
-        }
-        res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-        res.end(readFileSync(file));
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const page = '<!doctype html><title>tab-embed</title><input type="file" id="f">';
+      const { origin, close } = await serveApp(out, (path) => (path === '/bench.html' ? { body: page, type: 'text/html' } : null));
 
       /** One in-tab embedding in a fresh browser: the worker gets the file, the probe ids and the threads. */
       const tabRun = async (path: string, probeIds: string[], threads: number): Promise<TabRun> => {
@@ -269,7 +252,7 @@ export const tabEmbed: Benchmark = {
           }
         }
       } finally {
-        await new Promise<void>((r) => server.close(() => r()));
+        await close();
       }
     } finally {
       if (!reuse) rmSync(out, { recursive: true, force: true });
