@@ -45,6 +45,21 @@ function valueInfo(name: string, dtype: DType, shape: Shape): P.IValueInfoProto 
   };
 }
 
+/** An initializer whose bytes sit in an external file (`location`, relative to the model). */
+function externalInitializer(name: string, t: Tensor, location: string, offset: number, length: number): P.ITensorProto {
+  return {
+    name,
+    dataType: onnxType(t.dtype),
+    dims: t.shape as number[],
+    dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+    externalData: [
+      { key: 'location', value: location },
+      { key: 'offset', value: String(offset) },
+      { key: 'length', value: String(length) },
+    ],
+  };
+}
+
 function attribute(name: string, v: AttrValue): P.IAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof v === 'number') return { name, type: T.INT, i: v };
@@ -158,33 +173,13 @@ export function toOnnx(g: Graph, name = 'able'): SerializedModel {
       if (weightDir !== undefined && weightDir !== dir)
         throw new Error(`weight ${ctx.name(t)}: file weights in two folders (${weightDir}, ${dir})`);
       weightDir = dir;
-      initializers.push({
-        name: ctx.name(t),
-        dataType: onnxType(t.dtype),
-        dims: t.shape as number[],
-        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-        externalData: [
-          { key: 'location', value: ref.path.slice(cut + 1) },
-          { key: 'offset', value: String(ref.offset) },
-          { key: 'length', value: String(ref.length) },
-        ],
-      });
+      initializers.push(externalInitializer(ctx.name(t), t, ref.path.slice(cut + 1), ref.offset, ref.length));
     } else if (t.op === 'Weight' && t.attrs.lazy) {
       // a file of its own: the runtime asks for its bytes once, when it copies the weight in
       const lazy = t.attrs.lazy as LazyBytes;
       const path = `lazy${lazyFiles.length}.bin`;
       lazyFiles.push({ path, data: lazy });
-      initializers.push({
-        name: ctx.name(t),
-        dataType: onnxType(t.dtype),
-        dims: t.shape as number[],
-        dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-        externalData: [
-          { key: 'location', value: path },
-          { key: 'offset', value: '0' },
-          { key: 'length', value: String(lazy.byteLength) },
-        ],
-      });
+      initializers.push(externalInitializer(ctx.name(t), t, path, 0, lazy.byteLength));
     } else if (t.op === 'Weight') {
       const bytes = t.attrs.bytes as Uint8Array;
       let f = files.get(bytes.buffer);
