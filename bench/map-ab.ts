@@ -4,7 +4,7 @@
 // measured right after interactive (what was deferred past the first paint counts there).
 // npx tsx bench/map-ab.ts DIST_A DIST_B [reps]. A diagnostic for docs/benchmarks.md, not in run.ts.
 import { resolve } from 'node:path';
-import { benchAtlas } from './map-frame.ts';
+import { benchAtlas, panZoomScript } from './map-frame.ts';
 import { atlasRoutes, serveApp } from './lib/serve-app.ts';
 
 const [a, b] = [resolve(process.argv[2]), resolve(process.argv[3])];
@@ -64,24 +64,7 @@ for (const [n, shipped] of [
   for (let r = 0; r < 2; r++)
     for (const w of r % 2 ? (['B', 'A'] as const) : (['A', 'B'] as const)) {
       const o = await open(w === 'A' ? A.origin : B.origin);
-      const d = (await o.page.evaluate(`(async () => {
-        const c = document.querySelector('[data-testid=map-canvas]');
-        const r = c.getBoundingClientRect();
-        let x = r.left + r.width / 2;
-        const y = r.top + r.height / 2;
-        const out = [];
-        c.dispatchEvent(new MouseEvent('mousedown', { clientX: x, clientY: y, bubbles: true, view: window, button: 0 }));
-        let last = await new Promise((res) => requestAnimationFrame(res));
-        for (let i = 0; i < 20; i++) {
-          x += 4;
-          window.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true, view: window }));
-          const now = await new Promise((res) => requestAnimationFrame(res));
-          out.push(now - last);
-          last = now;
-        }
-        window.dispatchEvent(new MouseEvent('mouseup', { clientX: x, clientY: y, bubbles: true, view: window }));
-        return out;
-      })()`)) as number[];
+      const d = (await o.page.evaluate(panZoomScript(20, false))) as number[];
       fr[w].push(...d.slice(1));
       console.log(`  100000 points ${w}: interactive ${o.tti.toFixed(0)} ms`);
       await o.page.close();

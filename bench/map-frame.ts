@@ -57,6 +57,39 @@ export function benchAtlas(n: number, onlyFirstProbe: boolean, seed = 14): { jso
   };
 }
 
+/**
+ * A page script (a string: it runs in the browser, where tsx's helpers do not exist): a drag of
+ * `count` moves on the map, one per animation frame, then (with `wheel`) `count` wheel zooms, one
+ * per frame, as d3-zoom sees a user; resolves to the intervals between frames (ms).
+ */
+export const panZoomScript = (count: number, wheel: boolean): string => `(async (count, wheel) => {
+  const c = document.querySelector('[data-testid=map-canvas]');
+  const r = c.getBoundingClientRect();
+  let x = r.left + r.width / 2;
+  const y = r.top + r.height / 2;
+  const out = [];
+  c.dispatchEvent(new MouseEvent('mousedown', { clientX: x, clientY: y, bubbles: true, view: window, button: 0 }));
+  let last = await new Promise((res) => requestAnimationFrame(res));
+  for (let i = 0; i < count; i++) {
+    x += 4;
+    window.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true, view: window }));
+    const now = await new Promise((res) => requestAnimationFrame(res));
+    out.push(now - last);
+    last = now;
+  }
+  window.dispatchEvent(new MouseEvent('mouseup', { clientX: x, clientY: y, bubbles: true, view: window }));
+  if (!wheel) return out;
+  await new Promise((res) => setTimeout(res, 300));
+  last = await new Promise((res) => requestAnimationFrame(res));
+  for (let i = 0; i < count; i++) {
+    c.dispatchEvent(new WheelEvent('wheel', { clientX: x, clientY: y, deltaY: i % 8 < 4 ? -40 : 40, bubbles: true, cancelable: true, view: window }));
+    const now = await new Promise((res) => requestAnimationFrame(res));
+    out.push(now - last);
+    last = now;
+  }
+  return out;
+})(${count}, ${wheel})`;
+
 export const mapFrame: Benchmark = {
   name: 'map-frame',
   summary: 'explorer in Chromium: time to interactive at 10,000 models; pan/zoom frame time at 100,000 points, WebGL vs canvas 2D',
@@ -125,35 +158,8 @@ export const mapFrame: Benchmark = {
           const o = await open(huge, renderer);
           ctx.log(`  ${n100} points, ${renderer}: interactive after ${o.tti.toFixed(0)} ms, renderer ${o.renderer}`);
           const count = renderer === 'webgl' ? 20 : 4;
-          // (page scripts as strings: they run in the browser, where tsx's helpers do not exist)
-          // a drag (mousedown, one mousemove per frame) then wheel zooms, one per frame: what d3-zoom
-          // sees from a user; the view's URL update runs once at the end of each gesture
-          const deltas = (await o.page.evaluate(`(async (count) => {
-            const c = document.querySelector('[data-testid=map-canvas]');
-            const r = c.getBoundingClientRect();
-            let x = r.left + r.width / 2;
-            const y = r.top + r.height / 2;
-            const out = [];
-            c.dispatchEvent(new MouseEvent('mousedown', { clientX: x, clientY: y, bubbles: true, view: window, button: 0 }));
-            let last = await new Promise((res) => requestAnimationFrame(res));
-            for (let i = 0; i < count; i++) {
-              x += 4;
-              window.dispatchEvent(new MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true, view: window }));
-              const now = await new Promise((res) => requestAnimationFrame(res));
-              out.push(now - last);
-              last = now;
-            }
-            window.dispatchEvent(new MouseEvent('mouseup', { clientX: x, clientY: y, bubbles: true, view: window }));
-            await new Promise((res) => setTimeout(res, 300));
-            last = await new Promise((res) => requestAnimationFrame(res));
-            for (let i = 0; i < count; i++) {
-              c.dispatchEvent(new WheelEvent('wheel', { clientX: x, clientY: y, deltaY: i % 8 < 4 ? -40 : 40, bubbles: true, cancelable: true, view: window }));
-              const now = await new Promise((res) => requestAnimationFrame(res));
-              out.push(now - last);
-              last = now;
-            }
-            return out;
-          })(${count})`)) as number[];
+          // the view's URL update runs once at the end of each gesture
+          const deltas = (await o.page.evaluate(panZoomScript(count, true))) as number[];
           frames[renderer] = summarize(deltas.filter((_, i) => i !== 0 && i !== count));
           await o.page.close();
         }
