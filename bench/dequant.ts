@@ -1,17 +1,18 @@
 // dequant: GGUF dequantization throughput (src/weights/dequant.ts) for Q4_K, Q6_K and Q8_0 vs a
 // plain float32 copy of the same number of output bytes in this process (the memcpy-like floor).
-// When /tmp/refvenv/bin/python exists, gguf-py's numpy dequantization of the same bytes is timed
+// When the reference Python exists (bench/lib/ref-python.ts), gguf-py's numpy dequantization of the same bytes is timed
 // in a subprocess against a numpy copy there; its ratio is in-process too, but absolute times
 // across the two processes are not comparable (load differs from moment to moment).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dequantizeInto } from '../src/weights/dequant.ts';
 import { GGML_TYPES, GGMLType } from '../src/weights/ggml-types.ts';
 import { type Benchmark, type BenchRow, measurePair, row, type Timing } from './lib/measure.ts';
+import { refPython } from './lib/ref-python.ts';
 
-const PYTHON = process.env.ABLE_REF_PYTHON ?? '/tmp/refvenv/bin/python';
+const PYTHON = refPython();
 const script = fileURLToPath(new URL('./gguf_dequant.py', import.meta.url));
 
 /** Byte offsets of each block's float16 scale fields; set to finite values so no NaN/Inf flows. */
@@ -80,9 +81,9 @@ export const dequant: Benchmark = {
       writeFileSync(file, src);
       files.push(`${name}=${file}`);
     }
-    if (!existsSync(PYTHON)) {
+    if (!PYTHON) {
       for (const f of files) rmSync(f.split('=')[1], { force: true });
-      ctx.log(`  gguf-py reference skipped: ${PYTHON} not found`);
+      ctx.log('  gguf-py reference skipped: no reference python ($ABLE_REF_PYTHON, $ABLE_PYTHON_VENV, .cache/refvenv or /tmp/refvenv)');
       return { rows };
     }
     const py = spawnSync(PYTHON, [script, String(reps), ...files], { encoding: 'utf8', timeout: 300_000 });

@@ -5,19 +5,15 @@
 // forward + backward-to-input, bench/lib/flops.ts) against this machine's float32 matmul peak
 // measured here (onnxruntime MatMul 256x2048x2048 with a constant, prepacked B; best of reps).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Graph, op, primitives, toOnnx } from '../src/engine/index.ts';
 import { nodeRuntime } from '../src/platform/node/runtime-node.ts';
 import { type Benchmark, type BenchRow, measure, summarize } from './lib/measure.ts';
+import { refPython } from './lib/ref-python.ts';
 import { embedMemoryChild, modelPath } from './model-memory.ts';
-
-function refPython(): string | null {
-  const c = [process.env.ABLE_REF_PYTHON, process.env.ABLE_PYTHON_VENV && join(process.env.ABLE_PYTHON_VENV, 'bin/python'), '/tmp/refvenv/bin/python'];
-  return c.find((p): p is string => !!p && existsSync(p)) ?? null;
-}
 
 /** Best float32 matmul throughput (FLOP/s) of onnxruntime-node at `threads`. */
 export async function matmulPeak(threads: number, reps: number): Promise<{ flops: number; ms: number }> {
@@ -82,7 +78,7 @@ export const nodeVsPytorch: Benchmark = {
         notes: `goal >= 0.30; ${(flops / n / 1e9).toFixed(2)} GFLOP per probe (matmuls, fwd + bwd to input)`,
       });
       if (!py) {
-        ctx.log('  no reference python ($ABLE_REF_PYTHON, $ABLE_PYTHON_VENV or /tmp/refvenv): PyTorch side skipped');
+        ctx.log('  no reference python ($ABLE_REF_PYTHON, $ABLE_PYTHON_VENV, .cache/refvenv or /tmp/refvenv): PyTorch side skipped');
         continue;
       }
       const out = mkdtempSync(join(tmpdir(), 'able-bench-py-'));
