@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeRuntime } from '../platform/node/runtime-node.ts';
 import { webRuntime } from '../platform/web/runtime-web.ts';
 import { BytesSource, type GGUFFile, GGMLType, openSafetensors } from '../weights/index.ts';
-import { archSpecFromConfig, archSpecFromGguf, createAttributionSession, ggufStore, loadModel } from './index.ts';
+import { type ArchSpec, type AttributionSession, archSpecFromConfig, archSpecFromGguf, createAttributionSession, ggufStore, loadModel } from './index.ts';
 import { TABLE_BLOCK } from './graph.ts';
 import { compareCase, type Golden, padCase } from './tiny-fixtures.ts';
 
@@ -98,6 +98,18 @@ async function fakeGguf(): Promise<GGUFFile> {
   return fakeFile('tiny-llama.gguf', metadata, tensors, data);
 }
 
+/** Every golden case through a session with logits (B = 1): logits, f and the gradient as PyTorch's. */
+async function expectGolden(s: AttributionSession, golden: Golden, T: number, spec: ArchSpec): Promise<void> {
+  for (const c of golden.cases) {
+    const { ids, mask } = padCase(c, T);
+    const out = await s.run(ids, mask, Float32Array.of(1));
+    const fig = compareCase({ f: out.f[0], grad: out.grad, embeds: out.embeds, logits: out.logits }, c, spec.hidden, spec.vocabSize, golden.logitsSampleIds);
+    expect(fig.logitsMaxAbsErr, c.id).toBeLessThanOrEqual(1e-4);
+    expect(fig.gradCosine, c.id).toBeGreaterThanOrEqual(0.9999);
+    expect(fig.fAbsErr, c.id).toBeLessThanOrEqual(1e-4);
+  }
+}
+
 describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () => {
   it('spec from metadata equals the spec from config.json where they overlap', async () => {
     const g = archSpecFromGguf(await fakeGguf());
@@ -114,14 +126,7 @@ describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () 
     const golden = JSON.parse(readFileSync(join(DIR, 'golden.json'), 'utf8')) as Golden;
     const T = Math.max(...golden.cases.map((c) => c.ids.length));
     const s = await createAttributionSession(nodeRuntime, model, { T, B: 1, logits: true });
-    for (const c of golden.cases) {
-      const { ids, mask } = padCase(c, T);
-      const out = await s.run(ids, mask, Float32Array.of(1));
-      const fig = compareCase({ f: out.f[0], grad: out.grad, embeds: out.embeds, logits: out.logits }, c, spec.hidden, spec.vocabSize, golden.logitsSampleIds);
-      expect(fig.logitsMaxAbsErr).toBeLessThanOrEqual(1e-4);
-      expect(fig.gradCosine).toBeGreaterThanOrEqual(0.9999);
-      expect(fig.fAbsErr).toBeLessThanOrEqual(1e-4);
-    }
+    await expectGolden(s, golden, T, spec);
     await s.release();
   });
 
@@ -158,13 +163,7 @@ describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () 
     const s = await createAttributionSession(webRuntime(['wasm']), lazy, { T, B: 1, logits: true });
     expect(new Set(reads).size).toBe(reads.length);
     expect(reads.length).toBe(lazy.tensors.size);
-    for (const c of golden.cases) {
-      const { ids, mask } = padCase(c, T);
-      const out = await s.run(ids, mask, Float32Array.of(1));
-      const fig = compareCase({ f: out.f[0], grad: out.grad, embeds: out.embeds, logits: out.logits }, c, spec.hidden, spec.vocabSize, golden.logitsSampleIds);
-      expect(fig.logitsMaxAbsErr).toBeLessThanOrEqual(1e-4);
-      expect(fig.gradCosine).toBeGreaterThanOrEqual(0.9999);
-    }
+    await expectGolden(s, golden, T, spec);
     await s.release();
 
     // the same with the tables handed over as row blocks (a threshold below the tiny tables' size)
@@ -174,14 +173,7 @@ describe('GGUF path on the tiny llama (permuted q/k rows, llama.cpp names)', () 
       reads.length = 0;
       const split = await createAttributionSession(webRuntime(['wasm']), lazy, { T, B: 1, logits: true });
       expect(reads.length).toBeGreaterThan(lazy.tensors.size);
-      for (const c of golden.cases) {
-        const { ids, mask } = padCase(c, T);
-        const out = await split.run(ids, mask, Float32Array.of(1));
-        const fig = compareCase({ f: out.f[0], grad: out.grad, embeds: out.embeds, logits: out.logits }, c, spec.hidden, spec.vocabSize, golden.logitsSampleIds);
-        expect(fig.logitsMaxAbsErr).toBeLessThanOrEqual(1e-4);
-        expect(fig.gradCosine).toBeGreaterThanOrEqual(0.9999);
-        expect(fig.fAbsErr).toBeLessThanOrEqual(1e-4);
-      }
+      await expectGolden(split, golden, T, spec);
       await split.release();
       // and the head at the target positions only (what embedding runs use)
       const K = 2;
