@@ -14,8 +14,9 @@ export const ENGINE_OVERHEAD = {
   WEIGHT_BYTES_PER_PARAM: 16,
   /**
    * The CLI's path: weights written once to a file onnxruntime maps, prepacking off (docs/benchmarks.md):
-   * one float32 copy, as file pages. Measured peaks: SmolLM2 1.50x, Gemma 3 270M 1.61x, Qwen2.5-Coder-1.5B
-   * 0.96x the float32 weights (the rest is the activations and base below).
+   * one float32 copy, as file pages. Measured peaks with probe batching: SmolLM2 1.76x, Gemma 3 270M
+   * 1.63x, Qwen2.5-Coder-0.5B 1.08x, 1.5B 1.07x the float32 weights (the rest is the tokenizer,
+   * the activations and base below).
    */
   MAPPED_WEIGHT_BYTES_PER_PARAM: 4,
   /** Weights in JS as float32 and copied by onnxruntime, prepacking off: the two copies (safetensors in the tab). */
@@ -24,12 +25,17 @@ export const ENGINE_OVERHEAD = {
    * The tab on WASM with GGUF weights made on demand (LazyBytes, prepacking off): one float32 copy in
    * the WASM heap (4 B) and ~1.5 B of onnxruntime's working memory and WASM allocator slack (the heap
    * never shrinks), plus the float32 block being handed over (at most TABLE_BLOCK.bytes, 64 MiB) and
-   * the tokenizer's JS memory (~1 KiB per vocabulary entry: Gemma 3's 262,144 take ~290 MiB). Fitted to
-   * the renderer peaks of SmolLM2, Gemma 3 270M and Qwen2.5-Coder-0.5B (docs/benchmarks.md, tab memory).
+   * the tokenizer's JS memory (TOKENIZER_BYTES_PER_TOKEN). Fitted to the renderer peaks of SmolLM2,
+   * Gemma 3 270M and Qwen2.5-Coder-0.5B (docs/benchmarks.md, tab memory).
    */
   ON_DEMAND_WEIGHT_BYTES_PER_PARAM: 5.5,
   ON_DEMAND_HANDOVER_BYTES: 64 * 2 ** 20,
-  ON_DEMAND_BYTES_PER_TOKEN: 1024,
+  /**
+   * The tokenizer library's tables, ~1 KiB per vocabulary entry (Gemma 3's 262,144: +225 MiB of RSS
+   * when built, measured in Node), counted on the mapped and on-demand paths, whose weights term no
+   * longer hides it: without it Gemma 3's mapped estimate was 13% under its measured peak.
+   */
+  TOKENIZER_BYTES_PER_TOKEN: 1024,
   /** forward values kept for the backward pass, and their gradients */
   ACTIVATION_COPIES: 4,
   /** logits, log-softmax and their gradient over the vocabulary, per target position */
@@ -71,8 +77,9 @@ export function estimateEmbedMemory(s: ArchSpec, T = 64, targets = 8, path: Weig
     mapped: o.MAPPED_WEIGHT_BYTES_PER_PARAM,
     'on-demand': o.ON_DEMAND_WEIGHT_BYTES_PER_PARAM,
   }[path];
-  const onDemand = path === 'on-demand' ? Math.min(4 * s.vocabSize * s.hidden, o.ON_DEMAND_HANDOVER_BYTES) + s.vocabSize * o.ON_DEMAND_BYTES_PER_TOKEN : 0;
-  const weights = params * perParam + onDemand;
+  const handover = path === 'on-demand' ? Math.min(4 * s.vocabSize * s.hidden, o.ON_DEMAND_HANDOVER_BYTES) : 0;
+  const tokenizer = path === 'on-demand' || path === 'mapped' ? s.vocabSize * o.TOKENIZER_BYTES_PER_TOKEN : 0;
+  const weights = params * perParam + handover + tokenizer;
   const perLayer = T * (4 * s.hidden + 2 * s.heads * s.headDim + 2 * s.intermediate) + s.heads * T * T;
   const activations = s.layers * perLayer * 4 * o.ACTIVATION_COPIES;
   const logits = targets * s.vocabSize * 4 * o.LOGIT_COPIES;
