@@ -5,15 +5,12 @@
 // If a later onnxruntime-web reads the data another way, the session fails or the vector differs:
 // e2e/embed.spec.ts and bench/tab-embed.ts compare the tab's vector with Node's.
 import type { LazyBytes } from '../../engine/index.ts';
+import { freeBytes } from '../../weights/source.ts';
 
 // The bytes handed out last: copied into the heap by the time the next weight is asked for, so
 // they are freed then (detached by a zero-length transfer) instead of waiting for a GC while
 // hundreds of MB of dead float32 arrays pile up during one session's creation.
-let handedOut: ArrayBuffer | null = null;
-function freeHandedOut(): void {
-  (handedOut as { transfer?: (length: number) => ArrayBuffer } | null)?.transfer?.(0);
-  handedOut = null;
-}
+let handedOut: Uint8Array | null = null;
 
 export function mountLazy(lazy: LazyBytes): Uint8Array {
   const u = new Uint8Array(0);
@@ -21,9 +18,9 @@ export function mountLazy(lazy: LazyBytes): Uint8Array {
     byteLength: { get: () => lazy.byteLength },
     subarray: {
       value: (begin?: number, end?: number) => {
-        freeHandedOut();
+        if (handedOut) freeBytes(handedOut);
         const bytes = lazy.load();
-        handedOut = bytes.buffer as ArrayBuffer;
+        handedOut = bytes;
         return bytes.subarray(begin, end);
       },
     },
